@@ -1,0 +1,2 @@
+export * from './parley-error.js';
+export * from './catalog.js';
