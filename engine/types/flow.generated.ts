@@ -1,7 +1,7 @@
 /* generated from schemas/flow.schema.json by scripts/generate-types.ts — do not edit */
 
 /**
- * Text with Handlebars placeholders over the call context, e.g. `Hello {{patient.parentName}}`. Only the built-in helpers `if`, `unless`, `each`, `with`, `lookup` and Parley's `join`, `count`, `default`, `eq`, `gt`, `lt` are allowed.
+ * Text with Handlebars placeholders over the call context, e.g. `Hello {{patient.parentName}}`. Only the built-in helpers `if`, `unless`, `each`, `with`, `lookup` and Parley's `join`, `count`, `default`, `eq`, `ne`, `gt`, `lt`, `and`, `or`, `not`, `json`, `date` are allowed; partials are not.
  *
  * This interface was referenced by `Flow`'s JSON-Schema
  * via the `definition` "Template".

@@ -1,0 +1,249 @@
+/**
+ * Prompt text in flows is Handlebars over the call context. This module is the
+ * only place Parley compiles or renders templates.
+ *
+ * The sandbox: an isolated Handlebars environment with a fixed helper set
+ * (`knownHelpersOnly`: an unknown helper is a compile error, not a runtime
+ * surprise), no partials or decorators, no HTML escaping (prompts are not
+ * HTML), and Handlebars' own prototype-access protection left on. Templates are
+ * compiled once per flow version and rendered per stage entry.
+ */
+import Handlebars from 'handlebars';
+
+const hb = Handlebars.create();
+
+/** Block helpers built into Handlebars that flows may use. */
+const BUILTIN_HELPERS = ['if', 'unless', 'each', 'with', 'lookup'] as const;
+
+const isPlainArray = (value: unknown): value is unknown[] => Array.isArray(value);
+
+/** Parley's helpers. Keep the list in step with the `Template` description in schemas/flow.schema.json. */
+const PARLEY_HELPERS: Record<string, (...args: unknown[]) => unknown> = {
+  /** `{{join patient.children "name" ", "}}` or `{{join tags}}`: items (or a field of each) joined. */
+  join(list: unknown, ...rest: unknown[]) {
+    const args = rest.slice(0, -1);
+    if (!isPlainArray(list)) return '';
+    const [fieldOrSeparator, maybeSeparator] = args;
+    const field = args.length >= 2 ? fieldOrSeparator : undefined;
+    const separator = String((args.length >= 2 ? maybeSeparator : fieldOrSeparator) ?? ', ');
+    const items = list.map((item) =>
+      typeof field === 'string' && item !== null && typeof item === 'object' && Object.hasOwn(item, field)
+        ? (item as Record<string, unknown>)[field]
+        : item,
+    );
+    return items.filter((item) => item !== undefined && item !== null && item !== '').map(String).join(separator);
+  },
+  /** `{{count patient.children}}`: length of a list, 0 when missing. */
+  count(list: unknown) {
+    return isPlainArray(list) ? list.length : 0;
+  },
+  /** `{{default patient.parentName "there"}}`: the value, or the fallback when it is empty. */
+  default(value: unknown, fallback: unknown) {
+    return value === undefined || value === null || value === '' ? fallback : value;
+  },
+  /** `{{#if (eq call.direction "outbound")}}`. */
+  eq: (a: unknown, b: unknown) => a === b,
+  ne: (a: unknown, b: unknown) => a !== b,
+  gt: (a: unknown, b: unknown) => Number(a) > Number(b),
+  lt: (a: unknown, b: unknown) => Number(a) < Number(b),
+  /** `{{#if (and a b)}}` — all truthy. */
+  and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+  /** `{{#if (or a b)}}` — any truthy. */
+  or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+  not: (value: unknown) => !value,
+  /** `{{json slots}}`: a value as compact JSON, for lists and objects. */
+  json: (value: unknown) => (value === undefined ? '' : JSON.stringify(value)),
+  /**
+   * `{{date booking.start timeZone="America/Chicago"}}`: an ISO date-time spoken
+   * as "Tuesday, January 6 at 3:00 PM". `style="date"` or `style="time"` for one half.
+   */
+  date(value: unknown, options: unknown) {
+    const hash = ((options as { hash?: Record<string, unknown> })?.hash ?? {}) as Record<string, unknown>;
+    if (typeof value !== 'string' && typeof value !== 'number') return '';
+    const when = new Date(value);
+    if (Number.isNaN(when.getTime())) return '';
+    const timeZone = typeof hash.timeZone === 'string' ? hash.timeZone : 'UTC';
+    try {
+      const date = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'long', month: 'long', day: 'numeric' }).format(when);
+      const time = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(when);
+      if (hash.style === 'date') return date;
+      if (hash.style === 'time') return time;
+      return `${date} at ${time}`;
+    } catch {
+      return '';
+    }
+  },
+};
+
+for (const [name, helper] of Object.entries(PARLEY_HELPERS)) hb.registerHelper(name, helper as Handlebars.HelperDelegate);
+
+/** Every helper a template may call. */
+export const TEMPLATE_HELPERS: readonly string[] = [...BUILTIN_HELPERS, ...Object.keys(PARLEY_HELPERS)];
+const KNOWN_HELPERS = Object.fromEntries(TEMPLATE_HELPERS.map((name) => [name, true]));
+
+/** A template problem with its 1-based line and column inside the template text. */
+export class TemplateError extends Error {
+  readonly line: number;
+  readonly column: number;
+  readonly kind: 'syntax' | 'unknown-helper' | 'forbidden';
+  constructor(kind: TemplateError['kind'], message: string, line: number, column: number) {
+    super(message);
+    this.name = 'TemplateError';
+    this.kind = kind;
+    this.line = line;
+    this.column = column;
+  }
+}
+
+/** A context path a template reads, with where it appears (1-based, inside the template). */
+export interface TemplatePath {
+  path: string;
+  line: number;
+  column: number;
+}
+
+export interface CompiledTemplate {
+  readonly source: string;
+  /** Root context paths the template reads (`org.name`, `patient.children`); paths inside `each`/`with` blocks are relative and not listed. */
+  readonly paths: readonly TemplatePath[];
+  /** Renders over the context; missing values render as empty text. */
+  render(context: unknown): string;
+}
+
+type HbNode = {
+  type: string;
+  loc?: { start: { line: number; column: number } };
+  path?: HbNode & { parts?: string[]; depth?: number; data?: boolean; original?: string };
+  params?: HbNode[];
+  hash?: { pairs: Array<{ value: HbNode }> };
+  program?: { body: HbNode[] } | null;
+  inverse?: { body: HbNode[] } | null;
+  body?: HbNode[];
+  parts?: string[];
+  depth?: number;
+  data?: boolean;
+  original?: string;
+};
+
+/** Compiles a template, or throws TemplateError with its position. */
+export function compileTemplate(source: string): CompiledTemplate {
+  let ast: HbNode;
+  try {
+    ast = hb.parse(source) as unknown as HbNode;
+  } catch (error) {
+    const { line, column, message } = describeParseError(error, source);
+    throw new TemplateError('syntax', message, line, column);
+  }
+  const paths = analyse(ast);
+  let render: Handlebars.TemplateDelegate;
+  try {
+    render = hb.compile(source, { knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true, noEscape: true, strict: false, preventIndent: true });
+    // Handlebars compiles lazily; run it once so helper errors surface now, not during a call.
+    render({});
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const match = /unknown helper (\S+?)(?: - (\d+):(\d+))?$/.exec(message);
+    if (match) {
+      throw new TemplateError(
+        'unknown-helper',
+        `unknown helper "${match[1]}" (allowed: ${TEMPLATE_HELPERS.join(', ')})`,
+        Number(match[2] ?? 1),
+        Number(match[3] ?? 0) + 1,
+      );
+    }
+    throw new TemplateError('syntax', message, 1, 1);
+  }
+  return {
+    source,
+    paths,
+    render: (context) => render(context ?? {}, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false }),
+  };
+}
+
+function describeParseError(error: unknown, source: string): { line: number; column: number; message: string } {
+  const e = error as { message?: string; lineNumber?: number; column?: number };
+  const text = e.message ?? String(error);
+  if (typeof e.lineNumber === 'number') {
+    return { line: e.lineNumber, column: (e.column ?? 0) + 1, message: text.replace(/ - \d+:\d+$/, '') };
+  }
+  // Jison parse errors: "Parse error on line N:\n<source line>\n----^\nExpecting …"
+  const lineMatch = /line (\d+)/.exec(text);
+  const caret = /\n(-*)\^/.exec(text);
+  const line = lineMatch ? Number(lineMatch[1]) : 1;
+  const column = caret ? caret[1]!.length + 1 : 1;
+  const expecting = /Expecting (.*)$/m.exec(text);
+  const got = /got '([^']+)'/.exec(text);
+  const lines = source.split('\n');
+  const message = expecting
+    ? `template syntax error${got ? `: unexpected ${got[1] === 'EOF' ? 'end of text' : got[1]}` : ''} — is a {{#block}} unclosed or a {{ … }} incomplete?`
+    : text.split('\n')[0]!;
+  return { line: Math.min(line, lines.length), column, message };
+}
+
+/**
+ * Collects root context paths. Block helpers that change the context (`each`,
+ * `with`) push a level; `../` climbs back; `@root.` is always the root.
+ */
+function analyse(ast: HbNode): TemplatePath[] {
+  const found = new Map<string, TemplatePath>();
+  const add = (parts: string[], node: HbNode) => {
+    const path = parts.join('.');
+    if (!path || found.has(path)) return;
+    found.set(path, { path, line: node.loc?.start.line ?? 1, column: (node.loc?.start.column ?? 0) + 1 });
+  };
+
+  const visitPath = (node: HbNode, level: number) => {
+    const parts = node.parts ?? [];
+    if (node.data) {
+      if (parts[0] === 'root' && parts.length > 1) add(parts.slice(1), node);
+      return;
+    }
+    if ((node.original ?? '').startsWith('this') && level === 0) {
+      if (parts.length) add(parts, node);
+      return;
+    }
+    if (level - (node.depth ?? 0) === 0 && parts.length) add(parts, node);
+  };
+
+  const visitExpr = (node: HbNode | undefined, level: number) => {
+    if (!node) return;
+    if (node.type === 'PathExpression') visitPath(node, level);
+    else if (node.type === 'SubExpression') {
+      for (const param of node.params ?? []) visitExpr(param, level);
+      for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level);
+    }
+  };
+
+  const visitBody = (body: HbNode[] | undefined, level: number) => {
+    for (const node of body ?? []) {
+      switch (node.type) {
+        case 'MustacheStatement': {
+          const isHelperCall = (node.params?.length ?? 0) > 0 || (node.hash?.pairs.length ?? 0) > 0;
+          if (!isHelperCall && node.path) visitExpr(node.path, level);
+          for (const param of node.params ?? []) visitExpr(param, level);
+          for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level);
+          break;
+        }
+        case 'BlockStatement': {
+          const helper = node.path?.original;
+          for (const param of node.params ?? []) visitExpr(param, level);
+          for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level);
+          const changesContext = helper === 'each' || helper === 'with';
+          visitBody(node.program?.body, changesContext ? level + 1 : level);
+          visitBody(node.inverse?.body, level);
+          break;
+        }
+        case 'PartialStatement':
+        case 'PartialBlockStatement':
+        case 'DecoratorBlock':
+        case 'Decorator':
+          throw new TemplateError('forbidden', 'partials and decorators are not allowed in flow templates', node.loc?.start.line ?? 1, (node.loc?.start.column ?? 0) + 1);
+        default:
+          break;
+      }
+    }
+  };
+
+  visitBody(ast.body, 0);
+  return [...found.values()];
+}

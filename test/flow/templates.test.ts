@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import flowSchema from '../../schemas/flow.schema.json' with { type: 'json' };
+import { compileTemplate, TEMPLATE_HELPERS, TemplateError } from '../../engine/flow/templates.js';
+
+const context = {
+  org: { name: 'Jefferson Dental' },
+  patient: { parentName: 'Maria', children: [{ name: 'Tony', age: 7 }, { name: 'Paula', age: 9 }] },
+  call: { from: '+15125550100', direction: 'outbound' },
+  booking: { start: '2026-01-06T21:00:00Z' },
+};
+
+function errorOf(source: string): TemplateError {
+  try {
+    compileTemplate(source);
+  } catch (error) {
+    if (error instanceof TemplateError) return error;
+    throw error;
+  }
+  throw new Error(`no error for ${source}`);
+}
+
+describe('compileTemplate', () => {
+  it('renders the helpers flows use, without HTML escaping', () => {
+    const template = compileTemplate(
+      'Hi {{default patient.parentName "there"}} & co — {{join patient.children "name" " and "}} ({{count patient.children}}).' +
+        '{{#if (eq call.direction "outbound")}} Calling from {{org.name}}.{{/if}} {{date booking.start timeZone="America/Chicago"}}',
+    );
+    expect(template.render(context)).toBe(
+      'Hi Maria & co — Tony and Paula (2). Calling from Jefferson Dental. Tuesday, January 6 at 3:00 PM',
+    );
+  });
+
+  it('renders missing values as empty text', () => {
+    expect(compileTemplate('[{{nothing.here}}]').render({})).toBe('[]');
+    expect(compileTemplate('{{default nothing "fallback"}}').render({})).toBe('fallback');
+  });
+
+  it('lists root paths with the position of the path itself, not paths relative to each/with blocks', () => {
+    const template = compileTemplate('Hello {{patient.parentName}}\n{{#each patient.children}}{{name}} at {{../org.name}} {{@root.call.from}}{{/each}}');
+    expect(template.paths).toEqual([
+      { path: 'patient.parentName', line: 1, column: 9 },
+      { path: 'patient.children', line: 2, column: 9 },
+      { path: 'org.name', line: 2, column: 41 },
+      { path: 'call.from', line: 2, column: 57 },
+    ]);
+  });
+
+  it('does not expose prototypes', () => {
+    expect(compileTemplate('{{constructor}}{{__proto__}}{{org.constructor.name}}{{lookup org "constructor"}}').render(context)).toBe('');
+  });
+
+  it('rejects unknown helpers at compile time, with their position', () => {
+    const error = errorOf('line one\n{{shout patient.parentName}}');
+    expect(error.kind).toBe('unknown-helper');
+    expect(error.message).toContain('"shout"');
+    expect([error.line, error.column]).toEqual([2, 1]);
+  });
+
+  it('rejects partials and decorators', () => {
+    expect(errorOf('{{> header}}').kind).toBe('forbidden');
+  });
+
+  it('reports syntax errors with line and column', () => {
+    const unclosed = errorOf('ok\n{{#if patient}} never closed');
+    expect(unclosed.kind).toBe('syntax');
+    expect(unclosed.line).toBe(2);
+    const mismatched = errorOf('{{#each a}}x{{/if}}');
+    expect(mismatched.message).toContain("doesn't match");
+  });
+
+  it('documents exactly its helpers in the flow schema', () => {
+    const description = flowSchema.$defs.Template.description;
+    const documented = [...description.matchAll(/`([a-z]+)`/g)].map((match) => match[1]);
+    expect(documented.sort()).toEqual([...TEMPLATE_HELPERS].sort());
+  });
+});
