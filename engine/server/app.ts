@@ -1,0 +1,62 @@
+/**
+ * `build()` assembles the HTTP server from plugins (STYLE §9): every feature is
+ * a fastify plugin with its own prefix; `start-server.ts` only listens. Tests
+ * call `build()` and talk to it with `inject()` or real sockets.
+ */
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { readFileSync } from 'node:fs';
+import type { ParleyConfig } from '../config/load-config.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { DocumentStore } from '../store/document-store.js';
+import { fromRoot } from '../util/package-root.js';
+import { authPlugin } from './plugins/auth.js';
+import { errorHandlerPlugin } from './plugins/error-handler.js';
+import { healthRoutes } from './plugins/health-routes.js';
+import { openApiPlugin } from './plugins/openapi.js';
+
+export const PARLEY_VERSION: string = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
+
+/** What the server needs; built by createEngine() or by a test. */
+export interface EngineServices {
+  config: ParleyConfig;
+  store: DocumentStore;
+  metrics: Metrics;
+}
+
+export interface BuildOptions {
+  services: EngineServices;
+  /** Pino logger options, or false for none (tests). Default: the configured level. */
+  logger?: boolean | Record<string, unknown>;
+}
+
+/** Request logs carry method, route and status only — never bodies, keys or query strings. */
+const requestSerializers = {
+  req: (req: { method: string; url: string; id: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+  res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+};
+
+export async function build(options: BuildOptions): Promise<FastifyInstance> {
+  const { services } = options;
+  const { config } = services;
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : { level: config.logLevel, serializers: requestSerializers, redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], ...(typeof options.logger === 'object' ? options.logger : {}) },
+    bodyLimit: config.bodyLimit,
+    trustProxy: true,
+    ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  });
+
+  const apiSchema = JSON.parse(readFileSync(fromRoot('schemas', 'api.schema.json'), 'utf8')) as Record<string, unknown>;
+  app.addSchema(apiSchema);
+
+  await app.register(errorHandlerPlugin);
+  await app.register(rateLimit, { global: true, max: 1200, timeWindow: '1 minute' });
+  await app.register(openApiPlugin, { version: PARLEY_VERSION });
+  await app.register(authPlugin, { ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
+  await app.register(healthRoutes, { config, store: services.store, metrics: services.metrics, version: PARLEY_VERSION, startedAt: Date.now() });
+
+  return app;
+}

@@ -1,0 +1,29 @@
+/**
+ * The OpenAPI document and its UI at `/docs`, built from the route schemas,
+ * which refer to the shared definitions in `schemas/api.schema.json`.
+ */
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+
+export const openApiPlugin = fp(async function openApi(app: FastifyInstance, options: { version: string }) {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Parley API',
+        version: options.version,
+        description: 'Flows, calls, phone-number routing, connectors and operations. Admin routes need `Authorization: Bearer <PARLEY_API_KEY>`.',
+      },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.title ?? json.$id ?? `def-${i}`) },
+  });
+  // The docs describe the API; they hold no data, so they are public. Added before the UI registers its routes.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+});
