@@ -1,17 +1,19 @@
 /**
  * The error catalogue: every code Parley can report, one table per area.
  * `docs/errors.md` is generated from it (`npm run gen:docs`) and a test fails
- * when the two drift.
+ * when the two drift. One line per area below, so areas merge without conflict.
  */
 import type { ErrorDefinition } from './parley-error.js';
+import { API_ERRORS } from './api-errors.js';
 import { FLOW_ERRORS } from './flow-errors.js';
 import { GENERAL_ERRORS } from './general-errors.js';
-import { API_ERRORS } from './api-errors.js';
+import { STORE_ERRORS } from './store-errors.js';
 
 export const ERROR_CATALOG = {
   ...GENERAL_ERRORS,
   ...FLOW_ERRORS,
   ...API_ERRORS,
+  ...STORE_ERRORS,
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
@@ -21,4 +23,5 @@ export const ERROR_SECTIONS: ReadonlyArray<{ title: string; codes: Record<string
   { title: 'General', codes: GENERAL_ERRORS },
   { title: 'Flow documents', codes: FLOW_ERRORS },
   { title: 'HTTP API and configuration', codes: API_ERRORS },
+  { title: 'Storage', codes: STORE_ERRORS },
 ];
