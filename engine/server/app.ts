@@ -17,6 +17,20 @@ import { openApiPlugin } from './plugins/openapi.js';
 
 export const PARLEY_VERSION: string = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
 
+/** A registered route and whether it is reachable without the API key. */
+export interface RouteRecord {
+  method: string;
+  url: string;
+  public: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered on this server. */
+    parleyRoutes: RouteRecord[];
+  }
+}
+
 /** What the server needs; built by createEngine() or by a test. */
 export interface EngineServices {
   config: ParleyConfig;
@@ -44,9 +58,20 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       options.logger === false
         ? false
         : { level: config.logLevel, serializers: requestSerializers, redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], ...(typeof options.logger === 'object' ? options.logger : {}) },
+    // Per-request lines drown what matters on a phone server; errors and call events are logged where they happen.
+    disableRequestLogging: true,
     bodyLimit: config.bodyLimit,
     trustProxy: true,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  });
+
+  // Every route, as registered, so tests can prove each admin route is behind the key.
+  const routes: RouteRecord[] = [];
+  app.decorate('parleyRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    // Read `public` when asked: later onRoute hooks (the docs plugin) may still mark the route public.
+    for (const method of methods) routes.push({ method, url: route.url, get public() { return Boolean(route.config?.public); } });
   });
 
   const apiSchema = JSON.parse(readFileSync(fromRoot('schemas', 'api.schema.json'), 'utf8')) as Record<string, unknown>;

@@ -23,7 +23,7 @@ export const openApiPlugin = fp(async function openApi(app: FastifyInstance, opt
   });
   // The docs describe the API; they hold no data, so they are public. Added before the UI registers its routes.
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
+    if (route.url.startsWith('/docs')) route.config = Object.assign(route.config ?? {}, { public: true });
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 });
