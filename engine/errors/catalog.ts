@@ -6,10 +6,12 @@
 import type { ErrorDefinition } from './parley-error.js';
 import { FLOW_ERRORS } from './flow-errors.js';
 import { GENERAL_ERRORS } from './general-errors.js';
+import { PROTOCOL_ERRORS } from './protocol-errors.js';
 
 export const ERROR_CATALOG = {
   ...GENERAL_ERRORS,
   ...FLOW_ERRORS,
+  ...PROTOCOL_ERRORS,
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
@@ -18,4 +20,5 @@ export type ErrorCode = keyof typeof ERROR_CATALOG;
 export const ERROR_SECTIONS: ReadonlyArray<{ title: string; codes: Record<string, ErrorDefinition> }> = [
   { title: 'General', codes: GENERAL_ERRORS },
   { title: 'Flow documents', codes: FLOW_ERRORS },
+  { title: 'Phone and model protocols, test doubles', codes: PROTOCOL_ERRORS },
 ];
