@@ -25,7 +25,7 @@ const CLIP = 32635;
 /** Linear value of every μ-law byte. */
 export const MULAW_TO_LINEAR: Int16Array = buildDecodeTable();
 /** Square of every μ-law byte's linear value, for energy sums without multiplies. */
-const MULAW_SQUARED: Float64Array = squares(MULAW_TO_LINEAR);
+export const MULAW_SQUARED: Float64Array = squares(MULAW_TO_LINEAR);
 
 function buildDecodeTable(): Int16Array {
   const table = new Int16Array(256);
