@@ -133,6 +133,8 @@ export interface StepProgress {
   responseId?: string;
   /** Final response status (`completed`, `cancelled`, `failed`), for agent steps that are done. */
   responseStatus?: string;
+  /** Milliseconds of audio the response sent, for agent steps that are done. */
+  audioMs?: number;
 }
 
 const preview = (text: string) => (text.length > 40 ? `${text.slice(0, 37)}…` : text);
@@ -200,8 +202,8 @@ export interface ConversationScript {
   status(index: number): StepStatus;
   /** Fake server: the next agent step not yet taken, marked `started`. */
   takeAgentStep(responseId: string): { index: number; step: AgentStep } | undefined;
-  /** Fake server: the response of agent step `index` is done. */
-  finishAgentStep(index: number, responseStatus: string): void;
+  /** Fake server: the response of agent step `index` is done, having sent `audioMs` of audio. */
+  finishAgentStep(index: number, responseStatus: string, audioMs?: number): void;
   /** Fake server: the next caller line not yet heard, marked `heard`. */
   takeCallerLine(): { index: number; step: CallerStep & { action: CallerLine } } | undefined;
   /** Caller lines before `index` that have not been heard yet. */
@@ -224,12 +226,12 @@ const ORDER: Record<StepStatus, number> = { pending: 0, started: 1, heard: 2, do
 export function createConversationScript(steps: readonly ScriptStep[]): ConversationScript {
   steps.forEach(checkStep);
   const statuses: StepStatus[] = steps.map(() => 'pending');
-  const details: Array<Pick<StepProgress, 'responseId' | 'responseStatus'>> = steps.map(() => ({}));
+  const details: Array<Pick<StepProgress, 'responseId' | 'responseStatus' | 'audioMs'>> = steps.map(() => ({}));
   const listeners = new Set<(progress: StepProgress) => void>();
   let nextAgent = 0;
   let nextLine = 0;
 
-  const set = (index: number, status: StepStatus, extra: Pick<StepProgress, 'responseId' | 'responseStatus'> = {}) => {
+  const set = (index: number, status: StepStatus, extra: Pick<StepProgress, 'responseId' | 'responseStatus' | 'audioMs'> = {}) => {
     statuses[index] = status;
     Object.assign(details[index]!, extra);
     const progress: StepProgress = { index, step: steps[index]!, status, ...details[index] };
@@ -247,8 +249,8 @@ export function createConversationScript(steps: readonly ScriptStep[]): Conversa
       set(index, 'started', { responseId });
       return { index, step: steps[index] as AgentStep };
     },
-    finishAgentStep(index, responseStatus) {
-      set(index, 'done', { responseStatus });
+    finishAgentStep(index, responseStatus, audioMs = 0) {
+      set(index, 'done', { responseStatus, audioMs });
     },
     takeCallerLine() {
       while (nextLine < steps.length && !isLine(steps[nextLine]!)) nextLine++;

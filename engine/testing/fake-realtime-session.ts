@@ -143,7 +143,7 @@ export class FakeRealtimeSession implements ResponseHost {
     if (this.activeResponse === run) this.activeResponse = null;
     this.outOfBandResponses.delete(run);
     const step = this.stepOfResponse.get(run.id);
-    if (step !== undefined) this.context.script?.finishAgentStep(step, run.status);
+    if (step !== undefined) this.context.script?.finishAgentStep(step, run.status, run.audioMs);
   }
 
   killConnection(failure: { kind: 'drop' } | { kind: 'close'; code: number; reason: string }): void {

@@ -4,3 +4,6 @@ export * from './event-log.js';
 export * from './fake-realtime-server.js';
 export type { FakeSessionObject } from './fake-session-config.js';
 export type { StoredItem } from './fake-conversation.js';
+export * from './twilio-call-simulator.js';
+export { PlaybackBuffer } from './playback-buffer.js';
+export * from './twilio-wire.js';
