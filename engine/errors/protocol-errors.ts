@@ -6,6 +6,7 @@
  */
 import type { ErrorDefinition } from './parley-error.js';
 
+/** Protocol and test-double codes, one section of `docs/errors.md`. */
 export const PROTOCOL_ERRORS = {
   TWILIO_MESSAGE_INVALID: {
     meaning: 'A Twilio Media Streams message was not JSON, or lacked a field Parley needs (such as the audio payload).',

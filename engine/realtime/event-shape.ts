@@ -27,6 +27,7 @@ export interface ShapeProblem {
 /** A plain JSON object (not null, not an array). */
 export type JsonObject = Record<string, unknown>;
 
+/** Whether a value is a plain JSON object (not null, not an array). */
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

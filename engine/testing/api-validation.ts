@@ -46,6 +46,7 @@ export function invalidValue(path: string, value: unknown, supported: readonly u
   return problem('invalid_value', `Invalid value: '${String(value)}'. Supported values are: ${list}.`, path);
 }
 
+/** Rule builders: `v.object({ … }, required)`, `v.string()`, `v.oneOf([…])`, `v.number({ min, max })`, … */
 export const v = {
   string(): Rule {
     return (value, path) => (typeof value === 'string' ? undefined : invalidType(path, 'a string', value));
@@ -141,6 +142,7 @@ export const v = {
   },
 };
 
+/** Whether a value is a plain JSON object. */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

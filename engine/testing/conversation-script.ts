@@ -119,6 +119,7 @@ export interface CallerStep {
   label: string;
 }
 
+/** One step of a conversation script. */
 export type ScriptStep = AgentStep | CallerStep;
 
 /** Where a step stands. Agent: pending → started → done. Caller line: pending → heard. Keys and hang-up: pending → done. */

@@ -36,6 +36,7 @@ interface Waiter<T> {
   options: WaitOptions;
 }
 
+/** Recorded events in order, with `waitFor`. */
 export class EventLog<T extends Sequenced> {
   readonly entries: T[] = [];
   private readonly waiters = new Set<Waiter<T>>();

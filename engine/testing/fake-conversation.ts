@@ -45,6 +45,7 @@ export function checkNewItem(item: unknown): ApiError | undefined {
   return ITEM_RULE(item, 'item');
 }
 
+/** The ordered items of one session. */
 export class Conversation {
   readonly items: StoredItem[] = [];
 

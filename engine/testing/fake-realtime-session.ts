@@ -70,6 +70,7 @@ export const DEFAULT_REPLY = 'Okay.';
 const MIN_COMMIT_MS = 100;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** One connection: its session, conversation, VAD and responses. */
 export class FakeRealtimeSession implements ResponseHost {
   readonly conversation = new Conversation();
   readonly conversationId = fakeId('conv');
@@ -113,6 +114,36 @@ export class FakeRealtimeSession implements ResponseHost {
 
   get id(): string {
     return this.context.id;
+  }
+
+  /** The session's current settings, in short: what a stage entry should have set. */
+  get settings(): {
+    instructions: string;
+    tools: Array<Record<string, unknown>>;
+    toolNames: string[];
+    toolChoice: unknown;
+    voice: string;
+    model: string;
+    outputModality: 'audio' | 'text';
+    inputFormat: string;
+    outputFormat: string;
+    turnDetection: Record<string, unknown> | null;
+    transcription: Record<string, unknown> | undefined;
+  } {
+    const state = this.state;
+    return {
+      instructions: state.instructions,
+      tools: state.tools,
+      toolNames: state.tools.map((t) => String(t.name)),
+      toolChoice: state.tool_choice,
+      voice: voiceOf(state),
+      model: state.model,
+      outputModality: state.output_modalities[0] === 'text' ? 'text' : 'audio',
+      inputFormat: state.audio.input.format.type,
+      outputFormat: state.audio.output.format.type,
+      turnDetection: state.audio.input.turn_detection,
+      transcription: state.audio.input.transcription,
+    };
   }
 
   /** Ends the connection without a close frame, as a network failure does. */

@@ -70,6 +70,7 @@ interface MessageInProgress {
   sentChars: number;
 }
 
+/** One response being played. */
 export class ResponseRun {
   readonly conversationId: string | null;
   status: Status = 'in_progress';

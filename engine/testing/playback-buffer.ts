@@ -13,6 +13,7 @@ interface PendingMark {
   position: number;
 }
 
+/** Twilio's queue of audio to play, with its marks. */
 export class PlaybackBuffer {
   /** Bytes received in total. */
   receivedBytes = 0;

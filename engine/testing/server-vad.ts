@@ -37,6 +37,7 @@ export interface VadListener {
   speechStopped(audioEndMs: number): void;
 }
 
+/** Energy voice activity detection over appended audio. */
 export class ServerVad {
   private encoding: AudioEncoding;
   private settings: VadSettings;

@@ -4,7 +4,7 @@
  * use them skip with a printed reason when the file is absent, e.g. on a fresh
  * clone in CI.
  *
- * Looked up at `$PARLEY_CONFORMANCE_DIR`, else at `shared/conformance/` in the
+ * Looked up only in `$PARLEY_CONFORMANCE_DIR` when it is set, else at `shared/conformance/` in the
  * repository's parent folder or any folder above it (`/work/shared/conformance`
  * for both `/work/main` and `/work/wt/<branch>`).
  */
@@ -21,9 +21,9 @@ export function locateConformanceFile(): { file?: string; searched: string[] } {
   const searched: string[] = [];
   const fromEnv = process.env.PARLEY_CONFORMANCE_DIR;
   if (fromEnv) {
+    // An explicit folder is the only place looked at (so a run can also prove the skip works).
     const candidate = path.join(fromEnv, FILE);
-    searched.push(candidate);
-    if (existsSync(candidate)) return { file: candidate, searched };
+    return existsSync(candidate) ? { file: candidate, searched: [candidate] } : { searched: [candidate] };
   }
   for (let dir = path.dirname(PACKAGE_ROOT); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'shared', 'conformance', FILE);

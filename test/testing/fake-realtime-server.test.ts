@@ -131,6 +131,17 @@ describe('fake realtime server: a scripted call', () => {
       },
     });
 
+    expect(fake.session!.settings).toMatchObject({
+      instructions: STAGE.instructions,
+      toolNames: ['go_scheduling', 'check_availability'],
+      voice: 'marin',
+      model: 'gpt-realtime',
+      inputFormat: 'audio/pcmu',
+      outputFormat: 'audio/pcmu',
+      turnDetection: { type: 'server_vad', silence_duration_ms: 500 },
+      transcription: { model: 'gpt-4o-mini-transcribe' },
+    });
+
     // 1. The agent speaks first.
     client.send(responseCreate());
     const greeting = await client.next('response.done');
