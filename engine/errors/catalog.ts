@@ -8,12 +8,14 @@ import { API_ERRORS } from './api-errors.js';
 import { FLOW_ERRORS } from './flow-errors.js';
 import { GENERAL_ERRORS } from './general-errors.js';
 import { STORE_ERRORS } from './store-errors.js';
+import { PROTOCOL_ERRORS } from './protocol-errors.js';
 
 export const ERROR_CATALOG = {
   ...GENERAL_ERRORS,
   ...FLOW_ERRORS,
   ...API_ERRORS,
   ...STORE_ERRORS,
+  ...PROTOCOL_ERRORS,
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
@@ -24,4 +26,5 @@ export const ERROR_SECTIONS: ReadonlyArray<{ title: string; codes: Record<string
   { title: 'Flow documents', codes: FLOW_ERRORS },
   { title: 'HTTP API and configuration', codes: API_ERRORS },
   { title: 'Storage', codes: STORE_ERRORS },
+  { title: 'Phone and model protocols, test doubles', codes: PROTOCOL_ERRORS },
 ];

@@ -1,0 +1,9 @@
+/** Parley's vendor test doubles: the fake OpenAI Realtime server, the Twilio call simulator, and the conversation script they share. */
+export * from './conversation-script.js';
+export * from './event-log.js';
+export * from './fake-realtime-server.js';
+export type { FakeSessionObject } from './fake-session-config.js';
+export type { StoredItem } from './fake-conversation.js';
+export * from './twilio-call-simulator.js';
+export { PlaybackBuffer } from './playback-buffer.js';
+export * from './twilio-wire.js';
