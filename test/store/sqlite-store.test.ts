@@ -55,20 +55,22 @@ describe('SQLite store', () => {
   it('findOneAndUpdate stays atomic across two processes on one file', async () => {
     const store = openStore({ busyTimeoutMs: 20_000 });
     const counters = store.collection('counters');
-    const child = runFixture('sqlite-increment.ts', [file, '400']);
+    const rounds = 2000;
+    const child = runFixture('sqlite-increment.ts', [file, String(rounds)]);
     await child.ready;
+    await counters.insertOne({ _id: 'go' });
     const mine: number[] = [];
-    for (let i = 0; i < 400; i++) {
+    for (let i = 0; i < rounds; i++) {
       mine.push((await counters.findOneAndUpdate({ _id: 'shared' }, { $inc: { n: 1 } }, { upsert: true }))!.n as number);
     }
     const theirs = (await child.done).map(Number);
-    expect(theirs.length).toBe(400);
+    expect(theirs.length).toBe(rounds);
     // Both really wrote while the other did (else this test could not catch a lost update).
     expect(Math.min(...theirs)).toBeLessThan(Math.max(...mine));
     expect(Math.min(...mine)).toBeLessThan(Math.max(...theirs));
     const all = [...mine, ...theirs].sort((x, y) => x - y);
-    expect(all).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
-    expect((await counters.findOne({ _id: 'shared' }))?.n).toBe(800);
+    expect(all).toEqual(Array.from({ length: 2 * rounds }, (_, i) => i + 1));
+    expect((await counters.findOne({ _id: 'shared' }))?.n).toBe(2 * rounds);
   });
 
   it('a writer waits for the lock, then fails with STORE_BUSY past the busy timeout; readers are not blocked', async () => {
