@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseFilter, parseSort } from '../../engine/store/parse-query.js';
@@ -55,20 +56,22 @@ describe('SQLite store', () => {
   it('findOneAndUpdate stays atomic across two processes on one file', async () => {
     const store = openStore({ busyTimeoutMs: 20_000 });
     const counters = store.collection('counters');
-    const child = runFixture('sqlite-increment.ts', [file, '400']);
+    const rounds = 2000;
+    const child = runFixture('sqlite-increment.ts', [file, String(rounds)]);
     await child.ready;
+    await counters.insertOne({ _id: 'go' });
     const mine: number[] = [];
-    for (let i = 0; i < 400; i++) {
+    for (let i = 0; i < rounds; i++) {
       mine.push((await counters.findOneAndUpdate({ _id: 'shared' }, { $inc: { n: 1 } }, { upsert: true }))!.n as number);
     }
     const theirs = (await child.done).map(Number);
-    expect(theirs.length).toBe(400);
+    expect(theirs.length).toBe(rounds);
     // Both really wrote while the other did (else this test could not catch a lost update).
     expect(Math.min(...theirs)).toBeLessThan(Math.max(...mine));
     expect(Math.min(...mine)).toBeLessThan(Math.max(...theirs));
     const all = [...mine, ...theirs].sort((x, y) => x - y);
-    expect(all).toEqual(Array.from({ length: 800 }, (_, i) => i + 1));
-    expect((await counters.findOne({ _id: 'shared' }))?.n).toBe(800);
+    expect(all).toEqual(Array.from({ length: 2 * rounds }, (_, i) => i + 1));
+    expect((await counters.findOne({ _id: 'shared' }))?.n).toBe(2 * rounds);
   });
 
   it('a writer waits for the lock, then fails with STORE_BUSY past the busy timeout; readers are not blocked', async () => {
@@ -99,6 +102,32 @@ describe('SQLite store', () => {
     raw.close();
     expect(plan).toContain('USING INDEX ix:events:callId,seq');
     expect(plan).not.toContain('TEMP B-TREE');
+  });
+
+  it('checkpoints the WAL from a worker thread: the database file fills with no commit paying for it', async () => {
+    const store = openStore();
+    expect(store.checkpointMode).toBe('background');
+    const events = store.collection('events');
+    await events.insertOne({ _id: 'first' });
+    const before = statSync(file).size;
+    // One commit of ~600 KB: below SQLite's own 1000-page auto-checkpoint, so only the worker moves it.
+    await events.insertMany(Array.from({ length: 2000 }, (_, i) => ({ text: 'x'.repeat(300), i })));
+    for (let waited = 0; statSync(file).size < before + 500_000 && waited < 5000; waited += 50) await sleep(50);
+    expect(statSync(file).size).toBeGreaterThanOrEqual(before + 500_000);
+    expect(await events.count()).toBe(2001);
+  });
+
+  it('leaves checkpoints to SQLite inside commits when asked (inline), and has none in memory', async () => {
+    const inline = openStore({ checkpoint: 'inline' });
+    expect(inline.checkpointMode).toBe('inline');
+    const events = inline.collection('events');
+    await events.insertOne({ _id: 'first' });
+    const before = statSync(file).size;
+    await events.insertMany(Array.from({ length: 2000 }, (_, i) => ({ text: 'x'.repeat(300), i })));
+    await sleep(600);
+    // Nobody checkpointed: the data is still only in the WAL.
+    expect(statSync(file).size).toBeLessThan(before + 500_000);
+    expect(openStore({ file: ':memory:' }).checkpointMode).toBe('none');
   });
 
   it('works in memory', async () => {
