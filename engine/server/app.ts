@@ -8,7 +8,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { ParleyConfig } from '../config/load-config.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { CallRepository } from '../store/call-repository.js';
 import type { DocumentStore } from '../store/document-store.js';
+import type { FlowRepository } from '../store/flow-repository.js';
+import type { NumberRepository } from '../store/number-repository.js';
 import { fromRoot } from '../util/package-root.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
@@ -36,6 +39,11 @@ export interface EngineServices {
   config: ParleyConfig;
   store: DocumentStore;
   metrics: Metrics;
+  repositories: {
+    flows: FlowRepository;
+    calls: CallRepository;
+    numbers: NumberRepository;
+  };
 }
 
 export interface BuildOptions {
