@@ -7,10 +7,12 @@ import type { ErrorDefinition } from './parley-error.js';
 import { CALENDAR_ERRORS, CONNECTOR_ERRORS, CRM_ERRORS, HTTP_ERRORS, SMS_ERRORS } from './connector-errors.js';
 import { FLOW_ERRORS } from './flow-errors.js';
 import { GENERAL_ERRORS } from './general-errors.js';
+import { STORE_ERRORS } from './store-errors.js';
 
 export const ERROR_CATALOG = {
   ...GENERAL_ERRORS,
   ...FLOW_ERRORS,
+  ...STORE_ERRORS,
   ...CONNECTOR_ERRORS,
   ...CALENDAR_ERRORS,
   ...CRM_ERRORS,
@@ -24,6 +26,7 @@ export type ErrorCode = keyof typeof ERROR_CATALOG;
 export const ERROR_SECTIONS: ReadonlyArray<{ title: string; codes: Record<string, ErrorDefinition> }> = [
   { title: 'General', codes: GENERAL_ERRORS },
   { title: 'Flow documents', codes: FLOW_ERRORS },
+  { title: 'Storage', codes: STORE_ERRORS },
   { title: 'Connectors', codes: CONNECTOR_ERRORS },
   { title: 'Calendar connector', codes: CALENDAR_ERRORS },
   { title: 'CRM connector', codes: CRM_ERRORS },
