@@ -5,7 +5,7 @@
  */
 export interface ConnectorManifest {
   /**
-   * The connector's name, the first part of `use: name.operation` in flows: a lowercase letter, then lowercase letters, digits, `_` or `-`. Example: `calendar`.
+   * The connector's name, the first part of `use: name.operation` in flows: a lowercase letter, then lowercase letters, digits, `_` or `-`, at most 58 characters (its storage namespace is `conn_<name>`). Example: `calendar`.
    */
   name: string;
   /**
