@@ -20,6 +20,7 @@ export const CONNECTOR_ERRORS = {
   CONNECTOR_TIMEOUT: def('operational', 504, 'The operation did not finish within its timeout.', 'Raise the binding\'s `timeout` if the service is just slow, or check the service the connector calls.'),
   CONNECTOR_CANCELLED: def('operational', 503, 'The operation was cancelled before it finished, usually because the call ended.', 'Nothing to fix when the caller hung up; otherwise check what aborted the call.'),
   CONNECTOR_FAILED: def('operational', 502, 'The operation failed with an error its connector did not classify.', 'Read the message; if it names a service, check that service. Retries happen only for idempotent operations.'),
+  PHONE_NUMBER_INVALID: def('user', 422, 'A phone number (given to the calendar, CRM or SMS connector) could not be read as a valid E.164 number.', 'Ask for the number again with its area code; international numbers start with + and the country code.'),
   CONNECTOR_NO_STORAGE: def('operational', 503, 'The connector needs storage but the host was started without a store.', 'Start the connector host with a store (the server always passes one).'),
 } as const satisfies Record<string, ErrorDefinition>;
 
@@ -40,7 +41,6 @@ export const CALENDAR_ERRORS = {
 
 /** `connectors/crm`. */
 export const CRM_ERRORS = {
-  CRM_INVALID_PHONE: def('user', 422, 'A phone number could not be read as a valid E.164 number.', 'Ask for the number again with its area code; international numbers start with + and the country code.'),
   CRM_CONTACT_NOT_FOUND: def('user', 404, 'No contact has this phone number or id.', 'Create the contact with `upsertContact` first, or check the number.'),
   CRM_IMPORT_INVALID: def('user', 422, 'An import file cannot be read at all (not CSV/JSON, or no phone column).', 'Give a CSV with a header row containing `phone`, or a JSON array of contacts.'),
 } as const satisfies Record<string, ErrorDefinition>;
