@@ -7,8 +7,8 @@
  */
 import { ParleyError } from '../errors/parley-error.js';
 
-/** One name: a letter, then letters, digits, `_` or `-`. */
-const SEGMENT = '[A-Za-z][A-Za-z0-9_-]{0,63}';
+/** One name: a letter, then up to 99 letters, digits, `_` or `-` (room for `conn_<connector>`). */
+const SEGMENT = '[A-Za-z][A-Za-z0-9_-]{0,99}';
 /**
  * Collection names may have dotted parts so that namespaces (`conn_crm.contacts`)
  * cannot collide with each other: neither part may contain a dot.

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseFilter, parseSort } from '../../engine/store/parse-query.js';
@@ -101,6 +102,32 @@ describe('SQLite store', () => {
     raw.close();
     expect(plan).toContain('USING INDEX ix:events:callId,seq');
     expect(plan).not.toContain('TEMP B-TREE');
+  });
+
+  it('checkpoints the WAL from a worker thread: the database file fills with no commit paying for it', async () => {
+    const store = openStore();
+    expect(store.checkpointMode).toBe('background');
+    const events = store.collection('events');
+    await events.insertOne({ _id: 'first' });
+    const before = statSync(file).size;
+    // One commit of ~600 KB: below SQLite's own 1000-page auto-checkpoint, so only the worker moves it.
+    await events.insertMany(Array.from({ length: 2000 }, (_, i) => ({ text: 'x'.repeat(300), i })));
+    for (let waited = 0; statSync(file).size < before + 500_000 && waited < 5000; waited += 50) await sleep(50);
+    expect(statSync(file).size).toBeGreaterThanOrEqual(before + 500_000);
+    expect(await events.count()).toBe(2001);
+  });
+
+  it('leaves checkpoints to SQLite inside commits when asked (inline), and has none in memory', async () => {
+    const inline = openStore({ checkpoint: 'inline' });
+    expect(inline.checkpointMode).toBe('inline');
+    const events = inline.collection('events');
+    await events.insertOne({ _id: 'first' });
+    const before = statSync(file).size;
+    await events.insertMany(Array.from({ length: 2000 }, (_, i) => ({ text: 'x'.repeat(300), i })));
+    await sleep(600);
+    // Nobody checkpointed: the data is still only in the WAL.
+    expect(statSync(file).size).toBeLessThan(before + 500_000);
+    expect(openStore({ file: ':memory:' }).checkpointMode).toBe('none');
   });
 
   it('works in memory', async () => {
