@@ -1,7 +1,8 @@
 /** The calendar connector's operations. Availability is decided in `availability.ts`, claimed in `occupancy-ledger.ts`. */
 import { randomInt } from 'node:crypto';
 import { type ConnectorContext, OperationError } from '../../engine/connectors/define-connector.js';
-import type { Collection, DocumentStore } from '../../engine/store/document-store.js';
+import type { Collection } from '../../engine/store/document-store.js';
+import type { ConnectorStorage } from '../../engine/store/namespaced-store.js';
 import { normalizePhoneNumber } from '../../engine/util/phone-number.js';
 import { type Arrangement, type PlanFailure, closureOn, gridDuration, occupancyFrom, planAt, searchSlots, todayIn } from './availability.js';
 import type { Appointment, BookingDoc, CalendarDefinition, ResourceDefinition, ServiceDefinition } from './calendar-model.js';
@@ -157,8 +158,8 @@ function bookingView(calendar: CalendarDefinition | undefined, doc: BookingDoc):
 
 // ---- bookings storage ----------------------------------------------------
 
-const indexed = new WeakSet<DocumentStore>();
-async function bookings(storage: DocumentStore): Promise<Collection<BookingDoc>> {
+const indexed = new WeakSet<ConnectorStorage>();
+async function bookings(storage: ConnectorStorage): Promise<Collection<BookingDoc>> {
   const col = storage.collection<BookingDoc>('bookings');
   if (!indexed.has(storage)) {
     await col.createIndex({ fields: ['contact.phone', 'start'] });
@@ -174,7 +175,7 @@ function newBookingId(): string {
   return id;
 }
 
-async function bookingById(storage: DocumentStore, id: string): Promise<BookingDoc> {
+async function bookingById(storage: ConnectorStorage, id: string): Promise<BookingDoc> {
   const doc = await (await bookings(storage)).findOne({ _id: id.trim().toUpperCase() });
   if (!doc) throw new OperationError('CALENDAR_BOOKING_NOT_FOUND', `No booking ${id}`);
   return doc;

@@ -12,7 +12,8 @@
  * meet at its first unit, where exactly the available seats are handed out, so
  * N concurrent attempts on one slot yield exactly its capacity of bookings.
  */
-import type { Collection, DocumentStore } from '../../engine/store/document-store.js';
+import type { Collection } from '../../engine/store/document-store.js';
+import type { ConnectorStorage } from '../../engine/store/namespaced-store.js';
 import type { Appointment } from './calendar-model.js';
 import { unitsOf } from './availability.js';
 
@@ -29,7 +30,7 @@ export interface OccupancyDoc {
 /** Seats per unit and resource: unit ms → resource id → seats. */
 export type Claims = Map<number, Map<string, number>>;
 
-export function occupancy(storage: DocumentStore): Collection<OccupancyDoc> {
+export function occupancy(storage: ConnectorStorage): Collection<OccupancyDoc> {
   return storage.collection<OccupancyDoc>('occupancy');
 }
 
@@ -92,7 +93,7 @@ async function prepareUnit(col: Collection<OccupancyDoc>, calendarId: string, un
  * Claims seats all-or-nothing: resolves true when every unit was claimed,
  * false (with everything it took given back) when one was full.
  */
-export async function claim(storage: DocumentStore, calendarId: string, claims: Claims, capacity: (resourceId: string) => number): Promise<boolean> {
+export async function claim(storage: ConnectorStorage, calendarId: string, claims: Claims, capacity: (resourceId: string) => number): Promise<boolean> {
   const col = occupancy(storage);
   const done: Array<[number, Map<string, number>]> = [];
   for (const unit of [...claims.keys()].sort((a, b) => a - b)) {
@@ -115,7 +116,7 @@ export async function claim(storage: DocumentStore, calendarId: string, claims: 
 }
 
 /** Gives seats back. Only called for seats this booking holds. */
-export async function release(storage: DocumentStore, calendarId: string, claims: Claims): Promise<void> {
+export async function release(storage: ConnectorStorage, calendarId: string, claims: Claims): Promise<void> {
   const col = occupancy(storage);
   for (const [unit, row] of claims) {
     const inc: Record<string, number> = {};
@@ -125,7 +126,7 @@ export async function release(storage: DocumentStore, calendarId: string, claims
 }
 
 /** Ledger documents of a calendar for units in [from, to). */
-export async function readOccupancy(storage: DocumentStore, calendarId: string, from: number, to: number): Promise<OccupancyDoc[]> {
+export async function readOccupancy(storage: ConnectorStorage, calendarId: string, from: number, to: number): Promise<OccupancyDoc[]> {
   const col = occupancy(storage);
   const out: OccupancyDoc[] = [];
   let after: string | undefined;

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { OperationError } from '../../engine/connectors/define-connector.js';
-import type { DocumentStore } from '../../engine/store/document-store.js';
+import type { ConnectorStorage } from '../../engine/store/namespaced-store.js';
 import { fromRoot } from '../../engine/util/package-root.js';
 import type { CalendarDefinition } from './calendar-model.js';
 import { saveCalendar } from './calendars.js';
@@ -30,7 +30,7 @@ export async function readCalendarSeed(name: CalendarSeedName): Promise<Calendar
 }
 
 /** Checks and stores every calendar of a seed (a shipped name or the seed's data); returns them. Loading twice replaces them. */
-export async function loadCalendarSeed(storage: DocumentStore, seed: CalendarSeedName | CalendarSeed): Promise<CalendarDefinition[]> {
+export async function loadCalendarSeed(storage: ConnectorStorage, seed: CalendarSeedName | CalendarSeed): Promise<CalendarDefinition[]> {
   const data = typeof seed === 'string' ? await readCalendarSeed(seed) : seed;
   if (!Array.isArray(data?.calendars)) throw new OperationError('CALENDAR_SEED_INVALID', 'A calendar seed is `{ "calendars": [ … ] }`');
   const saved: CalendarDefinition[] = [];

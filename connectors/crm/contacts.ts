@@ -5,7 +5,8 @@
  * concurrent updates never silently drop each other's dependents.
  */
 import { randomInt } from 'node:crypto';
-import type { Collection, DocumentStore } from '../../engine/store/document-store.js';
+import type { Collection } from '../../engine/store/document-store.js';
+import type { ConnectorStorage } from '../../engine/store/namespaced-store.js';
 
 /** A dependent as stored. */
 export interface DependentRecord {
@@ -47,9 +48,9 @@ export interface ContactChange {
   dependents?: DependentRecord[];
 }
 
-const indexed = new WeakSet<DocumentStore>();
+const indexed = new WeakSet<ConnectorStorage>();
 
-export async function contactsCollection(storage: DocumentStore): Promise<Collection<ContactDoc>> {
+export async function contactsCollection(storage: ConnectorStorage): Promise<Collection<ContactDoc>> {
   const col = storage.collection<ContactDoc>('contacts');
   if (!indexed.has(storage)) {
     await col.createIndex({ fields: ['phone'], unique: true });
@@ -68,7 +69,7 @@ export function newId(prefix: string): string {
   return id;
 }
 
-export async function findContactByPhone(storage: DocumentStore, phone: string): Promise<ContactDoc | null> {
+export async function findContactByPhone(storage: ConnectorStorage, phone: string): Promise<ContactDoc | null> {
   return (await contactsCollection(storage)).findOne({ phone });
 }
 
@@ -88,7 +89,7 @@ function isDuplicate(error: unknown): boolean {
 }
 
 /** Creates or changes the contact with `phone`; `created` says which. */
-export async function upsertContactRecord(storage: DocumentStore, phone: string, change: ContactChange, now: string): Promise<{ contact: ContactDoc; created: boolean }> {
+export async function upsertContactRecord(storage: ConnectorStorage, phone: string, change: ContactChange, now: string): Promise<{ contact: ContactDoc; created: boolean }> {
   const col = await contactsCollection(storage);
   for (let attempt = 0; attempt < 10; attempt++) {
     const existing = await col.findOne({ phone });

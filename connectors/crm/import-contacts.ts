@@ -18,7 +18,7 @@
  */
 import { OperationError } from '../../engine/connectors/define-connector.js';
 import { createSchemaCompiler, describeSchemaErrors } from '../../engine/connectors/schema-compiler.js';
-import type { DocumentStore } from '../../engine/store/document-store.js';
+import type { ConnectorStorage } from '../../engine/store/namespaced-store.js';
 import { normalizePhoneNumber } from '../../engine/util/phone-number.js';
 import { type ContactChange, type DependentRecord, contactsCollection, newId, upsertContactRecord } from './contacts.js';
 import { parseCsv } from './parse-csv.js';
@@ -241,7 +241,7 @@ function fromJson(text: string, country: string, rejected: RejectedRow[]): { row
 type ContactFields = NonNullable<ContactChange['set']>;
 
 /** Imports contacts into the CRM connector's storage (`host.storageFor('crm')`). */
-export async function importContacts(storage: DocumentStore, options: ImportOptions): Promise<ImportReport> {
+export async function importContacts(storage: ConnectorStorage, options: ImportOptions): Promise<ImportReport> {
   const country = options.defaultCountry ?? 'US';
   const now = (options.now ?? new Date()).toISOString();
   const rejected: RejectedRow[] = [];

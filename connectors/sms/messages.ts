@@ -9,7 +9,8 @@
  *   words) puts the number on the opt-out list; START takes it off. The
  *   connector refuses to text numbers on the list.
  */
-import type { Collection, DocumentStore } from '../../engine/store/document-store.js';
+import type { Collection } from '../../engine/store/document-store.js';
+import type { ConnectorStorage } from '../../engine/store/namespaced-store.js';
 import { normalizePhoneNumber } from '../../engine/util/phone-number.js';
 
 /** A sent message as stored (`_id` is the Twilio SID). */
@@ -58,21 +59,21 @@ export const OPT_OUT_KEYWORDS = ['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'EN
 export const OPT_IN_KEYWORDS = ['START', 'YES', 'UNSTOP', 'OPTIN'];
 export const HELP_KEYWORDS = ['HELP', 'INFO'];
 
-export function messagesCollection(storage: DocumentStore): Collection<MessageDoc> {
+export function messagesCollection(storage: ConnectorStorage): Collection<MessageDoc> {
   return storage.collection<MessageDoc>('messages');
 }
 
-export function optOutsCollection(storage: DocumentStore): Collection<OptOutDoc> {
+export function optOutsCollection(storage: ConnectorStorage): Collection<OptOutDoc> {
   return storage.collection<OptOutDoc>('optouts');
 }
 
 /** Whether `phone` (E.164) replied STOP and has not replied START since. */
-export async function isOptedOut(storage: DocumentStore, phone: string): Promise<boolean> {
+export async function isOptedOut(storage: ConnectorStorage, phone: string): Promise<boolean> {
   return (await optOutsCollection(storage).findOne({ _id: phone }))?.status === 'opted-out';
 }
 
 /** Puts a number on (or takes it off) the opt-out list. */
-export async function setOptOut(storage: DocumentStore, phone: string, status: OptOutDoc['status'], keyword: string, now = new Date()): Promise<void> {
+export async function setOptOut(storage: ConnectorStorage, phone: string, status: OptOutDoc['status'], keyword: string, now = new Date()): Promise<void> {
   await optOutsCollection(storage).updateOne({ _id: phone }, { $set: { status, keyword, updatedAt: now.toISOString() } }, { upsert: true });
 }
 
@@ -84,7 +85,7 @@ export interface InboundResult {
 }
 
 /** Handles an inbound text: STOP-type keywords opt the sender out, START-type keywords opt them back in. */
-export async function recordInboundMessage(storage: DocumentStore, message: { from: string; body: string; defaultCountry?: string; now?: Date }): Promise<InboundResult> {
+export async function recordInboundMessage(storage: ConnectorStorage, message: { from: string; body: string; defaultCountry?: string; now?: Date }): Promise<InboundResult> {
   const parsed = normalizePhoneNumber(message.from, message.defaultCountry ?? 'US');
   if (!parsed.ok) return { action: 'none' };
   const word = message.body.trim().replace(/[.!?\s]+$/, '').toUpperCase();
@@ -111,7 +112,7 @@ export interface StatusUpdate {
  * `ErrorCode`). The update is one conditional write — only if the new status
  * ranks above the stored one — so racing, repeated or late callbacks are safe.
  */
-export async function updateDeliveryStatus(storage: DocumentStore, sid: string, status: string, options: { errorCode?: number; now?: Date } = {}): Promise<StatusUpdate> {
+export async function updateDeliveryStatus(storage: ConnectorStorage, sid: string, status: string, options: { errorCode?: number; now?: Date } = {}): Promise<StatusUpdate> {
   const rank = STATUS_RANK[status];
   const col = messagesCollection(storage);
   if (rank === undefined) {
@@ -130,7 +131,7 @@ export async function updateDeliveryStatus(storage: DocumentStore, sid: string, 
 }
 
 /** `updateDeliveryStatus` from a status-callback form body as Twilio posts it. */
-export function handleStatusCallback(storage: DocumentStore, form: Readonly<Record<string, string | undefined>>, now?: Date): Promise<StatusUpdate> {
+export function handleStatusCallback(storage: ConnectorStorage, form: Readonly<Record<string, string | undefined>>, now?: Date): Promise<StatusUpdate> {
   const code = form.ErrorCode ? Number(form.ErrorCode) : undefined;
   return updateDeliveryStatus(storage, form.MessageSid ?? form.SmsSid ?? '', form.MessageStatus ?? form.SmsStatus ?? '', {
     ...(code !== undefined && Number.isFinite(code) ? { errorCode: code } : {}),

@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { ParleyError, isParleyError } from '../errors/parley-error.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { DocumentStore } from '../store/document-store.js';
+import { type ConnectorStorage, namespacedStore } from '../store/namespaced-store.js';
 import { type Clock, systemClock } from '../util/clock.js';
 import type { CatalogConnector, ConnectorCatalog } from './catalog.js';
 import { type CheckedConnector, type SchemaCompilers, checkManifest, formatProblems } from './check-manifest.js';
@@ -30,7 +31,6 @@ import {
   type OperationHandler,
   isOperationError,
 } from './define-connector.js';
-import { prefixedStore } from './prefixed-store.js';
 import { resolveConnectorConfig } from './resolve-connector-config.js';
 import { createSchemaCompiler, describeSchemaErrors } from './schema-compiler.js';
 
@@ -97,7 +97,7 @@ export interface ConnectorHost {
   /** Runs `connector.operation` with `input`. Never throws. */
   invoke(use: string, input: unknown, options?: InvokeOptions): Promise<InvokeResult>;
   /** A connector's own namespaced storage, for routes that belong to it (SMS status callbacks, CRM import). */
-  storageFor(connector: string): DocumentStore;
+  storageFor(connector: string): ConnectorStorage;
   /** Connectors that cannot run, and why. */
   problems(): ConnectorProblem[];
 }
@@ -251,13 +251,13 @@ export async function createConnectorHost(options: ConnectorHostOptions = {}): P
   }
 
   const catalog: ConnectorCatalog = deepFreeze(Object.fromEntries([...connectors.values()].map((c) => [c.name, catalogEntry(c)])));
-  const storages = new Map<string, DocumentStore>();
+  const storages = new Map<string, ConnectorStorage>();
 
-  function storageFor(name: string): DocumentStore {
+  function storageFor(name: string): ConnectorStorage {
     if (!options.store) throw new ParleyError('CONNECTOR_NO_STORAGE', `Connector "${name}" needs storage, but the connector host was started without a store`);
     let storage = storages.get(name);
     if (!storage) {
-      storage = prefixedStore(options.store, name);
+      storage = namespacedStore(options.store, name);
       storages.set(name, storage);
     }
     return storage;

@@ -20,7 +20,7 @@
  */
 import type { RequestClient as TwilioRequestClient } from 'twilio';
 import type { ErrorCode } from '../errors/catalog.js';
-import type { DocumentStore } from '../store/document-store.js';
+import type { ConnectorStorage } from '../store/namespaced-store.js';
 import type { ConnectorManifest, Operation as OperationManifest } from '../types/connector.generated.js';
 import type { Clock } from '../util/clock.js';
 
@@ -67,7 +67,7 @@ export interface ConnectorContext<Config = Record<string, unknown>> {
   /** The validated configuration, secrets included (never log them). */
   readonly config: Readonly<Config>;
   /** This connector's own collections (namespaced: other connectors cannot see them). Throws `CONNECTOR_NO_STORAGE` when the host has no store. */
-  readonly storage: DocumentStore;
+  readonly storage: ConnectorStorage;
   /** The call being served, when the operation runs during a call. */
   readonly call: ConnectorCall | undefined;
   readonly log: ConnectorLogger;

@@ -21,6 +21,7 @@ import type { LogRecord } from '../connectors/connector-logger.js';
 import { BUILTIN_CONNECTORS_DIR, resolveConnectorSpec } from '../connectors/connector-sources.js';
 import type { ConnectorServices } from '../connectors/define-connector.js';
 import type { DocumentStore } from '../store/document-store.js';
+import type { ConnectorStorage } from '../store/namespaced-store.js';
 import { openSqliteStore } from '../store/sqlite-store.js';
 import { createManualClock } from '../util/clock.js';
 
@@ -47,7 +48,7 @@ export interface ConnectorTestKit {
   /** The whole temporary store. */
   readonly store: DocumentStore;
   /** The connector's own namespaced storage (what handlers see as `ctx.storage`). */
-  readonly storage: DocumentStore;
+  readonly storage: ConnectorStorage;
   /** Log lines the connector and host wrote (already filtered and redacted). */
   readonly logs: LogRecord[];
   /** `host.invoke('<name>.<operation>', input)`. */
