@@ -6,9 +6,7 @@ import { loadConnectorForTest } from '../../engine/testing/connector-test-kit.js
 
 describe('built-in connectors in the catalog', () => {
   it('loads calendar, crm, http and sms from connectors/ (not _template), sms unconfigured without Twilio settings', async () => {
-    const started = performance.now();
     const host = await createConnectorHost({ env: {} });
-    const loadMs = performance.now() - started;
     const catalog = host.catalog();
     expect(Object.keys(catalog).sort()).toEqual(['calendar', 'crm', 'http', 'sms']);
     for (const name of ['calendar', 'crm', 'http']) expect(catalog[name], name).toMatchObject({ configured: true, source: 'builtin', version: '1.0.0' });
@@ -19,8 +17,6 @@ describe('built-in connectors in the catalog', () => {
     expect(findOperation(catalog, 'calendar.findSlots')!.input).toMatchObject({ type: 'object', properties: { seats: { type: 'integer', default: 1 } } });
     expect(findOperation(catalog, 'sms.send')).toMatchObject({ idempotent: false, pii: ['to'] });
     expect(findOperation(catalog, 'http.get')!.idempotent).toBe(true);
-    // Manifests only: no handler module (twilio, jsonata…) is imported to build the catalog.
-    expect(loadMs).toBeLessThan(1000);
     expect(host.problems().map((p) => p.connector)).toEqual(['sms']);
   });
 
