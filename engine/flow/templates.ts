@@ -137,10 +137,19 @@ const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethod
  * `knownHelpersOnly`). Generating the JavaScript is the slow part (about ten
  * times the parse) and is left to the first render, once per compiled template:
  * a 1,000-stage flow then compiles in a few tens of milliseconds, and a call
- * only pays for the stages it enters. Text without `{{` is returned as is.
+ * only pays for the stages it enters. Text without `{{` is returned as is, and
+ * text whose placeholders are all plain (`{{org.name}}`, `{{default name "you"}}`)
+ * is read without the Handlebars parser (see `scanPlainTemplate`).
  */
 export function compileTemplate(source: string): CompiledTemplate {
   if (!source.includes('{{')) return { source, paths: [], render: () => source };
+  const plain = scanPlainTemplate(source);
+  if (plain) return lazilyRendered(source, plain, source);
+  return parseTemplate(source);
+}
+
+/** Compiles a template with the Handlebars parser, whatever it contains (`compileTemplate` uses it when the scan cannot decide). */
+export function parseTemplate(source: string): CompiledTemplate {
   let ast: HbNode;
   try {
     ast = hb.parse(source) as unknown as HbNode;
@@ -150,15 +159,74 @@ export function compileTemplate(source: string): CompiledTemplate {
   }
   const paths = analyse(ast);
   checkHelpers(ast);
+  return lazilyRendered(source, paths, ast as unknown as Parameters<typeof hb.compile>[0]);
+}
+
+function lazilyRendered(source: string, paths: TemplatePath[], input: Parameters<typeof hb.compile>[0]): CompiledTemplate {
   let compiled: Handlebars.TemplateDelegate | undefined;
   return {
     source,
     paths,
     render: (context) => {
-      compiled ??= hb.compile(ast as unknown as Parameters<typeof hb.compile>[0], COMPILE_OPTIONS);
+      compiled ??= hb.compile(input, COMPILE_OPTIONS);
       return compiled(context ?? {}, RUNTIME_OPTIONS);
     },
   };
+}
+
+/** A plain path: names joined by dots, none of them a Handlebars keyword or literal. */
+const PLAIN_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
+const RESERVED = new Set(['this', 'else', 'true', 'false', 'null', 'undefined']);
+const PLAIN_ARGUMENT = /^(?:"[^"\\{}]*"|'[^'\\{}]*'|-?[0-9]+(?:\.[0-9]+)?|[A-Za-z_][A-Za-z0-9_.-]*)$/;
+const MUSTACHE = /\{\{([^{}]*)\}\}/g;
+
+/**
+ * Reads a template whose every placeholder is a plain path (`{{org.name}}`) or a
+ * call of a known helper with plain arguments (`{{default name "you"}}`), and
+ * returns the paths it reads — exactly what the parser-based analysis returns
+ * for it (a test checks both on a corpus). Anything else — blocks, comments,
+ * whitespace control, escapes, hashes, sub-expressions, `this`, unknown
+ * helpers, carriage returns — returns undefined, and the template goes
+ * through the Handlebars parser. Exported for that test.
+ */
+export function scanPlainTemplate(source: string): TemplatePath[] | undefined {
+  if (source.includes('\\{{') || source.includes('{{{') || source.includes('\r')) return undefined;
+  const found = new Map<string, TemplatePath>();
+  let mustaches = 0;
+  const position = (offset: number) => {
+    const before = source.slice(0, offset);
+    const lineStart = before.lastIndexOf('\n') + 1;
+    return { line: before.split('\n').length, column: offset - lineStart + 1 };
+  };
+  const isPlainPath = (text: string) => PLAIN_PATH.test(text) && !RESERVED.has(text.split('.')[0]!);
+  const addPath = (path: string, offset: number) => {
+    if (!found.has(path)) found.set(path, { path, ...position(offset) });
+  };
+  for (const match of source.matchAll(MUSTACHE)) {
+    mustaches += 1;
+    const body = match[1]!;
+    const bodyStart = match.index! + 2;
+    const tokens: Array<{ text: string; offset: number }> = [];
+    for (const token of body.matchAll(/"[^"]*"|'[^']*'|[^\s]+/g)) tokens.push({ text: token[0], offset: bodyStart + token.index! });
+    if (tokens.length === 0) return undefined;
+    const [head, ...args] = tokens;
+    if (!isPlainPath(head!.text)) return undefined;
+    if (args.length === 0) {
+      addPath(head!.text, head!.offset);
+      continue;
+    }
+    if (!Object.hasOwn(KNOWN_HELPERS, head!.text)) return undefined;
+    for (const arg of args) {
+      if (!PLAIN_ARGUMENT.test(arg.text)) return undefined;
+      if (/^[A-Za-z_]/.test(arg.text)) {
+        if (!isPlainPath(arg.text)) return undefined;
+        addPath(arg.text, arg.offset);
+      }
+    }
+  }
+  // Every `{{` must belong to a placeholder read above.
+  if (source.split('{{').length - 1 !== mustaches) return undefined;
+  return [...found.values()];
 }
 
 /**

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import flowSchema from '../../schemas/flow.schema.json' with { type: 'json' };
-import { compileTemplate, TEMPLATE_HELPERS, TemplateError } from '../../engine/flow/templates.js';
+import { compileTemplate, parseTemplate, scanPlainTemplate, TEMPLATE_HELPERS, TemplateError } from '../../engine/flow/templates.js';
 
 const context = {
   org: { name: 'Jefferson Dental' },
@@ -93,6 +93,30 @@ describe('compileTemplate', () => {
     const template = compileTemplate('Hi {{name}}');
     expect(template.render({ name: 'A' })).toBe('Hi A');
     expect(template.render({ name: 'B' })).toBe('Hi B');
+  });
+
+  it('reads plain templates without the parser, with exactly the parser’s paths, and leaves the rest to it', () => {
+    const plain = [
+      'Hello {{patient.parentName}}, from {{org.name}}.',
+      'Ask {{default caller.name "the caller"}} about {{ item }} ({{count items}} items, {{join kids "name" ", "}}).',
+      'line one\n  {{a.b}} and {{a.b}} again\n{{c-d}} {{eq call.direction \'outbound\'}} {{gt n 2}} {{json slots}}',
+      '{{count}} {{lookup org "name"}} {{not flag}} }} stray braces',
+      '{{\n  multi.line\n}}',
+    ];
+    const parsed = [
+      '{{#if a}}x{{/if}}', '{{! comment }}', '{{~a}}', '{{a~}}', '{{this.a}}', '{{../a}}', '{{@root.a}}', '{{default a b=1}}',
+      '{{default (count a) 1}}', '{{shout a}}', '\\{{a}}', '{{{a}}}', '{{true}}', '{{default a null}}', 'a\r\n{{b}}', '{{a.0}}', '{{default a "b}}',
+      '{{> partial}}', '{{[a b]}}', '{{a}} {{', '{{else}}',
+    ];
+    for (const source of plain) {
+      expect(scanPlainTemplate(source), source).toEqual(parseTemplate(source).paths);
+      const context = { patient: { parentName: 'M' }, org: { name: 'O' }, items: [1], kids: [{ name: 'T' }], a: { b: 1 }, call: { direction: 'outbound' }, n: 3 };
+      expect(compileTemplate(source).render(context), source).toBe(parseTemplate(source).render(context));
+    }
+    for (const source of parsed) expect(scanPlainTemplate(source), source).toBeUndefined();
+    // What the scan leaves to the parser still fails where it should.
+    expect(() => compileTemplate('{{shout a}}')).toThrow(TemplateError);
+    expect(() => compileTemplate('{{default a "b}}')).toThrow(TemplateError);
   });
 
   it('rejects partials and decorators', () => {
