@@ -8,7 +8,7 @@
 import type { CompiledTransition, TransitionTriggers } from './compiled-flow.js';
 import type { SourceCompiler } from './compile-sources.js';
 import { type FlowModel, intentToolSpec, PREVIOUS } from './flow-model.js';
-import { createKeywordMatcher } from './keyword-matcher.js';
+import { createKeywordMatcher, createPatternMatcher } from './keyword-matcher.js';
 
 /** Id of the transition at `index` in `model.transitions`. */
 export function transitionId(index: number): string {
@@ -36,7 +36,7 @@ export function compileTransitions(model: FlowModel, sources: SourceCompiler): M
     }
     if (transition.pattern !== undefined) {
       const pattern = sources.pattern(transition.pattern, `${pointer}/pattern`);
-      if (pattern) triggers.pattern = pattern;
+      if (pattern) triggers.pattern = createPatternMatcher(pattern);
     }
     if (transition.dtmf !== undefined) triggers.dtmf = transition.dtmf;
     const afterMs = sources.duration(transition.after, `${pointer}/after`);

@@ -9,6 +9,7 @@ import type { ToolSpec } from '../interpreter/call-types.js';
 import type { Flow, JsonSchema } from '../types/flow.generated.js';
 import type { CompiledExpression } from './expressions.js';
 import type { EffectiveLimits, FlowModel, StageKind } from './flow-model.js';
+import type { TextMatcher } from './keyword-matcher.js';
 import type { SchemaValidators } from './schema-validators.js';
 import type { CompiledTemplate } from './templates.js';
 
@@ -59,8 +60,8 @@ export interface CompiledBinding {
 export interface TransitionTriggers {
   intent: boolean;
   on?: { tool: string; outcome: 'done' | 'error' };
-  keywords?: { words: readonly string[]; matcher: RegExp };
-  pattern?: RegExp;
+  keywords?: { words: readonly string[]; matcher: TextMatcher };
+  pattern?: TextMatcher;
   dtmf?: string;
   afterMs?: number;
   silenceMs?: number;
