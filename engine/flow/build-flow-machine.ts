@@ -18,10 +18,13 @@
  * `transfer` stages swallow every flow event (`parley.flow.*`), so nothing —
  * global transitions included — can leave them; only the call's end can.
  *
- * `$previous`: targets are static in XState, so a `$previous` transition is
- * expanded into one branch per stage a global transition can interrupt, each
- * guarded by "the remembered stage is this one". Global transitions remember
- * the stage they leave (`rememberPrevious`); returning forgets it.
+ * `$previous`: targets are static in XState, so `$previous` transitions all go
+ * to one transient state under `running` (`#$previous`, a key no stage can
+ * have) whose eventless (`always`) branches, one per stage a global
+ * transition can interrupt, each guarded by "the remembered stage is this
+ * one", continue to that stage in the same step. Global transitions remember
+ * the stage they leave (`rememberPrevious`); returning forgets it. The hub is
+ * built once, however many `$previous` transitions the flow has.
  */
 import { createMachine, type AnyStateMachine } from 'xstate';
 import {
@@ -33,6 +36,8 @@ import {
   MachineAction,
   MachineEventType,
   MachineGuard,
+  type PreviousParams,
+  RETURN_HUB,
   silenceEventType,
   toolEventType,
 } from '../interpreter/machine-events.js';
@@ -51,8 +56,16 @@ export interface FlowMachineInput {
   vars: Record<string, unknown>;
 }
 
-/** Builds the initial context from the input (one shared function, so configs compare equal). */
-export const machineContextFromInput = ({ input }: { input: FlowMachineInput }): FlowMachineContext => ({ vars: input.vars, previous: null });
+/**
+ * Builds the initial context from the input (one shared function, so configs
+ * compare equal). XState's pure `transition()` builds a throw-away actor on
+ * every call, which computes an initial snapshot without input: that must be
+ * cheap and must not throw (an exception per step costs more than the step).
+ */
+export const machineContextFromInput = ({ input }: { input: FlowMachineInput | undefined }): FlowMachineContext => ({
+  vars: input?.vars ?? {},
+  previous: null,
+});
 
 /** Id of the root state node of a flow's machine. */
 export function machineId(flowId: string): string {
@@ -60,7 +73,7 @@ export function machineId(flowId: string): string {
 }
 
 type Action = { type: string; params?: Record<string, unknown> };
-type TransitionConfig = { target?: string; guard?: { type: string; params: GuardParams }; actions?: Action[]; reenter?: boolean };
+type TransitionConfig = { target?: string; guard?: { type: string; params: GuardParams | PreviousParams }; actions?: Action[]; reenter?: boolean };
 type OnMap = Record<string, TransitionConfig[]>;
 type StateConfig = {
   id?: string;
@@ -68,6 +81,7 @@ type StateConfig = {
   type?: 'final';
   entry?: Action[];
   on?: OnMap;
+  always?: TransitionConfig[];
   states?: Record<string, StateConfig>;
 };
 
@@ -98,23 +112,19 @@ export function buildFlowMachineConfig(parts: MachineParts): Record<string, unkn
       ...(transition.collectKeys.length > 0 ? [{ type: MachineAction.collect, params: { t: transition.id } }] : []),
       ...(transition.set.length > 0 ? [{ type: MachineAction.set, params: { t: transition.id } }] : []),
       ...(transition.source === null ? [{ type: MachineAction.rememberPrevious }] : []),
-      ...(transition.toPrevious ? [{ type: MachineAction.forgetPrevious }] : []),
     ];
     const branches = (event: string, trigger: FiredTrigger, guardType: string | undefined) => {
-      const targets = transition.toPrevious ? previousCandidates : [transition.to];
-      for (const target of targets) {
-        const params: GuardParams = { t: transition.id, ...(transition.toPrevious ? { previous: target } : {}) };
-        const type = guardType ?? (transition.when || transition.toPrevious ? MachineGuard.when : undefined);
-        push(on, event, {
-          target: `#${target}`,
-          ...(type ? { guard: { type, params } } : {}),
-          actions: actions(trigger),
-          // A stage's own transition back to itself re-enters it; a group's or a
-          // global one re-enters by statechart rules already (it leaves its
-          // descendants), and must not re-enter the group itself.
-          ...(ownerIsLeaf ? { reenter: true } : {}),
-        });
-      }
+      const params: GuardParams = { t: transition.id, ...(transition.toPrevious ? { returns: true as const } : {}) };
+      const type = guardType ?? (transition.when || transition.toPrevious ? MachineGuard.when : undefined);
+      push(on, event, {
+        target: `#${transition.toPrevious ? RETURN_HUB : transition.to}`,
+        ...(type ? { guard: { type, params } } : {}),
+        actions: actions(trigger),
+        // A stage's own transition back to itself re-enters it; a group's or a
+        // global one re-enters by statechart rules already (it leaves its
+        // descendants), and must not re-enter the group itself.
+        ...(ownerIsLeaf ? { reenter: true } : {}),
+      });
     };
     const { triggers } = transition;
     if (triggers.intent && transition.intentName) branches(intentEventType(transition.intentName), 'intent', undefined);
@@ -159,6 +169,17 @@ export function buildFlowMachineConfig(parts: MachineParts): Record<string, unkn
   const onError: OnMap = parts.onError
     ? { [MachineEventType.failed]: [{ target: `#${parts.onError}`, actions: [{ type: MachineAction.fired, params: { trigger: 'error' } satisfies FiredParams }] }] }
     : {};
+  const runningStates: Record<string, StateConfig> = Object.fromEntries(topLevel.map((name) => [name, stateOf(name)]));
+  if ([...transitions.values()].some((transition) => transition.toPrevious)) {
+    runningStates[RETURN_HUB] = {
+      id: RETURN_HUB,
+      always: previousCandidates.map((stage) => ({
+        target: `#${stage}`,
+        guard: { type: MachineGuard.previousIs, params: { stage } satisfies PreviousParams },
+        actions: [{ type: MachineAction.forgetPrevious }],
+      })),
+    };
+  }
   let initialTop = parts.initialStage;
   while (model.stages.get(initialTop)?.parent) initialTop = model.stages.get(initialTop)!.parent!;
 
@@ -178,7 +199,7 @@ export function buildFlowMachineConfig(parts: MachineParts): Record<string, unkn
       running: {
         initial: initialTop,
         on: { ...runningOn, ...onError, [MachineEventType.end]: [{ target: 'ending' }] },
-        states: Object.fromEntries(topLevel.map((name) => [name, stateOf(name)])),
+        states: runningStates,
       },
       ending: { on: { [MachineEventType.finished]: [{ target: 'ended' }] } },
       ended: { type: 'final' },

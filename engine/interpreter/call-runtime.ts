@@ -5,13 +5,14 @@
  * timers. The procedures (stage entry, tool calls, caller events, the end of
  * the call) live in their own files and only touch the call through these.
  */
-import { type AnyMachineSnapshot, type AnyStateMachine, transition } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import type { ConnectorCatalog } from '../connectors/catalog.js';
 import type { ErrorCode } from '../errors/catalog.js';
 import type { FlowMachineContext } from '../flow/build-flow-machine.js';
 import type { CompiledFlow, CompiledStage } from '../flow/compiled-flow.js';
 import type { Clock } from '../util/clock.js';
 import type { CallInfo, Effect } from './call-types.js';
+import type { PureStep } from './create-pure-step.js';
 import type { ArmedTimer, InterpreterState } from './interpreter-state.js';
 import { type FiredParams, MachineAction, machineEvent, type MachineEvent, MachineEventType } from './machine-events.js';
 import type { ContextWriter, ImplementationHooks } from './machine-implementations.js';
@@ -23,6 +24,8 @@ export interface CallRuntime {
   readonly compiled: CompiledFlow;
   /** The flow's machine with this call's implementations. */
   readonly machine: AnyStateMachine;
+  /** XState's pure transition over that machine (see create-pure-step.ts). */
+  readonly advance: PureStep;
   readonly call: CallInfo;
   readonly clock: Clock;
   readonly writer: ContextWriter;
@@ -88,11 +91,11 @@ function readStep(event: MachineEvent, actions: ReadonlyArray<{ type: string; pa
   return { event, ...(fired ? { fired } : {}), entered };
 }
 
-/** Takes one machine step and commits it. */
+/** Takes one machine step (XState's pure transition) and commits it. */
 export function step(rt: CallRuntime, type: string, fields: Omit<MachineEvent, 'type' | 'now' | 'origin'> = {}): StepResult {
   const event = buildEvent(rt, type, fields);
   rt.matches.clear();
-  const [next, actions] = transition(rt.machine, rt.snapshot, event);
+  const [next, actions] = rt.advance(rt.snapshot, event);
   rt.snapshot = next;
   return readStep(event, actions);
 }
@@ -102,7 +105,7 @@ export function trialStep(rt: CallRuntime, type: string, fields: Omit<MachineEve
   const event = buildEvent(rt, type, fields);
   rt.quiet = true;
   try {
-    const [, actions] = transition(rt.machine, rt.snapshot, event);
+    const [, actions] = rt.advance(rt.snapshot, event);
     return readStep(event, actions);
   } finally {
     rt.quiet = false;

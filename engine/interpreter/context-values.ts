@@ -77,11 +77,12 @@ export function diffValues(before: Vars, after: Vars, skip: ReadonlySet<string> 
   const walk = (a: unknown, b: unknown, prefix: string) => {
     if (a === b) return;
     if (isPlainObject(a) && isPlainObject(b)) {
-      for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-        const path = prefix ? `${prefix}.${key}` : key;
-        if (!prefix && skip.has(key)) continue;
-        walk(a[key], b[key], path);
-      }
+      const visit = (key: string) => {
+        if (a[key] === b[key] || (!prefix && skip.has(key))) return;
+        walk(a[key], b[key], prefix ? `${prefix}.${key}` : key);
+      };
+      for (const key of Object.keys(b)) visit(key);
+      for (const key of Object.keys(a)) if (!Object.hasOwn(b, key)) visit(key);
       return;
     }
     if (JSON.stringify(a) !== JSON.stringify(b)) diff[prefix] = b;

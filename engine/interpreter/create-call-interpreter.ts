@@ -4,8 +4,8 @@
  * live CallSession, flow tests, `parley chat` and the editor's simulator all
  * drive the same object.
  *
- * Deterministic: every step is XState's pure `transition()` over the flow's
- * machine, time comes only from the injected clock, timers are effects, and
+ * Deterministic: every step is XState's pure transition over the flow's
+ * machine (create-pure-step.ts; `initialTransition()` to begin), time comes only from the injected clock, timers are effects, and
  * ids it makes up are counters. The same events on the same clock give the
  * same effects.
  */
@@ -20,6 +20,7 @@ import { handleAgentTurnEnded, handleCallerTurn, handleDtmf, handleSpeechStarted
 import { endCall, startCall } from './call-lifecycle.js';
 import { type CallRuntime, currentStage, emit, previousOf, reportError, varsOf } from './call-runtime.js';
 import { isPlainObject, mergeValues } from './context-values.js';
+import { createPureStep } from './create-pure-step.js';
 import {
   type ArmedTimer,
   CALL_SNAPSHOT_FORMAT,
@@ -100,7 +101,7 @@ export function createCallInterpreter(compiled: CompiledFlow, options: CallInter
   };
   const writer = createContextWriter(compiled, hooks);
   const machine = compiled.machine.provide(createMachineImplementations(compiled, hooks, writer) as never);
-  Object.assign(rt, { hooks, writer, machine });
+  Object.assign(rt, { hooks, writer, machine, advance: createPureStep(machine) });
 
   if (options.snapshot) {
     const snapshot = checkSnapshot(compiled, options.snapshot);

@@ -110,6 +110,8 @@ export const MachineGuard = {
   pattern: 'pattern',
   /** The key buffer ends with the transition's digits, and `when` holds. */
   dtmf: 'dtmf',
+  /** `$previous` return hub: the remembered stage is this one. */
+  previousIs: 'previousIs',
 } as const;
 
 export const MachineAction = {
@@ -142,6 +144,14 @@ export interface FiredParams {
 /** Parameters of the transition guards. */
 export interface GuardParams {
   t: string;
-  /** For `$previous` transitions: the stage this branch returns to. */
-  previous?: string;
+  /** For `$previous` transitions: there must be a remembered stage to return to. */
+  returns?: true;
 }
+
+/** Parameters of the `previousIs` guard of the `$previous` return hub. */
+export interface PreviousParams {
+  stage: string;
+}
+
+/** Id (and key under `running`) of the state `$previous` transitions go through: one branch per stage it can return to. */
+export const RETURN_HUB = '$previous';

@@ -12,7 +12,7 @@ import { isTruthy } from '../flow/expressions.js';
 import type { TextMatcher } from '../flow/keyword-matcher.js';
 import type { ErrorCode } from '../errors/catalog.js';
 import { isPlainObject, pathSegments, setPath, type Vars } from './context-values.js';
-import { type GuardParams, MachineAction, type MachineEvent, MachineGuard } from './machine-events.js';
+import { type GuardParams, MachineAction, type MachineEvent, MachineGuard, type PreviousParams } from './machine-events.js';
 
 /** Where the implementations report to; the interpreter turns reports into effects. */
 export interface ImplementationHooks {
@@ -139,9 +139,9 @@ export function eventScope(event: MachineEvent): ExpressionScope {
 export function createMachineImplementations(compiled: CompiledFlow, hooks: ImplementationHooks, writer: ContextWriter): MachineImplementations {
   const transitionOf = (id: string) => compiled.transitions.get(id)!;
 
-  /** `$previous` branch and `when`: what every guard checks after its trigger. */
+  /** Somewhere to return to (`$previous`) and `when`: what every guard checks after its trigger. */
   const conditions = ({ context, event }: ActionArgs, params: GuardParams) =>
-    (params.previous === undefined || context.previous === params.previous) &&
+    (params.returns === undefined || context.previous !== null) &&
     writer.holds(transitionOf(params.t), context.vars, eventScope(event), event.now);
 
   const matchText = (args: ActionArgs, params: GuardParams, matcher: TextMatcher | undefined) => {
@@ -152,6 +152,7 @@ export function createMachineImplementations(compiled: CompiledFlow, hooks: Impl
   };
 
   const guards: MachineImplementations['guards'] = {
+    [MachineGuard.previousIs]: ({ context }, params) => context.previous === (params as unknown as PreviousParams).stage,
     [MachineGuard.when]: conditions,
     [MachineGuard.keywords]: (args, params) => matchText(args, params, transitionOf(params.t).triggers.keywords?.matcher),
     [MachineGuard.pattern]: (args, params) => matchText(args, params, transitionOf(params.t).triggers.pattern),

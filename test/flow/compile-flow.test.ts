@@ -54,12 +54,22 @@ describe('compileFlow: the machine', () => {
     expect(compiled.transitions.get(withWhen.guard.params.t)!.when!.expression.source).toBe('$count(slots) > 0');
   });
 
-  it('expands `$previous` into one guarded branch per stage a global transition can interrupt', () => {
+  it('sends `$previous` through one return hub with a guarded branch per stage a global transition can interrupt', () => {
     const back = running.states!.emergency!.on!['parley.flow.intent.go_back']!;
-    const targets = back.map((branch) => branch.target);
-    expect(targets).toEqual(['#greeting', '#reassure', '#availability', '#booking', '#confirmation', '#emergency']);
-    for (const branch of back) expect(branch.guard.params.previous).toBe(branch.target.slice(1));
-    expect(back[0]!.actions.map((action: { type: string }) => action.type)).toEqual(['fired', 'forgetPrevious']);
+    expect(back).toEqual([
+      {
+        target: '#$previous',
+        guard: { type: 'when', params: { t: back[0]!.actions[0].params.t, returns: true } },
+        actions: [{ type: 'fired', params: { t: back[0]!.actions[0].params.t, trigger: 'intent' } }],
+        reenter: true,
+      },
+    ]);
+    const hub = (running.states as Record<string, StateConfig & { always?: Array<Record<string, any>> }>)['$previous']!;
+    expect(hub.always!.map((branch) => branch.target)).toEqual(['#greeting', '#reassure', '#availability', '#booking', '#confirmation', '#emergency']);
+    for (const branch of hub.always!) {
+      expect(branch.guard).toEqual({ type: 'previousIs', params: { stage: branch.target.slice(1) } });
+      expect(branch.actions).toEqual([{ type: 'forgetPrevious' }]);
+    }
   });
 
   it('makes end and transfer stages swallow every flow event', () => {

@@ -7,8 +7,9 @@
  * transition fires when the walker aims the event at it (`event.aim`). That
  * proves each transition *can* fire whenever its own condition holds, and
  * still finds transitions that can never fire because an earlier one on the
- * same trigger always wins. The `$previous` check stays real: it depends only
- * on the machine's own context, which the walk tracks (the state key is the
+ * same trigger always wins. The `$previous` checks stay real (somewhere to
+ * return to; the return hub's branches): they depend only on the machine's own
+ * context, which the walk tracks (the state key is the
  * state value plus the remembered stage). Intent events carry arguments
  * generated from `collect`, checked with the flow's own validators.
  */
@@ -57,10 +58,10 @@ export function walkCompiledFlow(compiled: CompiledFlow): FlowWalk {
   const silent: ImplementationHooks = { reportError: () => {}, recordMatch: () => {} };
   const implementations = createMachineImplementations(compiled, silent, createContextWriter(compiled, silent));
   const selector = ({ context, event }: { context: FlowMachineContext; event: WalkEvent }, params: GuardParams) =>
-    event.aim === params.t && (params.previous === undefined || context.previous === params.previous);
+    event.aim === params.t && (params.returns === undefined || context.previous !== null);
   const machine: AnyStateMachine = compiled.machine.provide({
     actions: implementations.actions as never,
-    guards: { when: selector, keywords: selector, pattern: selector, dtmf: selector } as never,
+    guards: { when: selector, keywords: selector, pattern: selector, dtmf: selector, previousIs: implementations.guards.previousIs } as never,
   });
 
   const unsatisfiableCollect = new Map<string, string[]>();
