@@ -25,10 +25,13 @@ export function startCall(rt: CallRuntime): void {
 export function continueStart(rt: CallRuntime): void {
   const progress = rt.state.actions;
   if (!progress || progress.list !== 'onStart') return;
+  // The call's budget ran out during `onStart`: the hang-up is out; nothing more starts.
+  if (rt.state.halted) {
+    rt.state.actions = null;
+    return;
+  }
   if (runActions(rt, progress) === 'waiting') return;
   rt.state.actions = null;
-  // The call's budget ran out during `onStart`: the hang-up is out, no stage starts.
-  if (rt.state.halted) return;
   const result = step(rt, MachineEventType.started);
   rt.state.status = 'running';
   enterStages(rt, result.entered, null, { kind: 'start' }, false);

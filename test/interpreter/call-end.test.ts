@@ -147,3 +147,22 @@ describe('call input and driver misuse', () => {
     expect(codeOf(() => interpreter.start())).toBe('CALL_INTERPRETER_STATE');
   });
 });
+
+describe('the call budget during onStart', () => {
+  it('hangs up and starts nothing more when maxCallDuration runs out before the first stage', () => {
+    const flow = flowOf(
+      { a: {} },
+      {
+        tools: { slow: { use: 'crm.lookup' }, next: { use: 'crm.other' } },
+        onStart: [{ run: 'slow' }, { run: 'next' }],
+        limits: { maxCallDuration: '5s' },
+      },
+    );
+    const { started, interpreter } = startTestCall(flow);
+    expect(typesOf(started)).toEqual(['timer.start', 'tool.run']);
+    expect(interpreter.send({ type: 'timer', key: 'call/max-duration' })).toEqual([{ type: 'hangup' }]);
+    expect(interpreter.send({ type: 'tool.result', callId: 'onStart-1', ok: true, result: {} })).toEqual([]);
+    expect(interpreter.stage).toBeNull();
+    expect(typesOf(interpreter.send({ type: 'call.ended', reason: 'agent-hangup' }))).toEqual(['ended']);
+  });
+});
