@@ -179,6 +179,7 @@ const PLAIN_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
 const RESERVED = new Set(['this', 'else', 'true', 'false', 'null', 'undefined']);
 const PLAIN_ARGUMENT = /^(?:"[^"\\{}]*"|'[^'\\{}]*'|-?[0-9]+(?:\.[0-9]+)?|[A-Za-z_][A-Za-z0-9_.-]*)$/;
 const MUSTACHE = /\{\{([^{}]*)\}\}/g;
+const TOKEN = /"[^"]*"|'[^']*'|[^\s]+/g;
 
 /**
  * Reads a template whose every placeholder is a plain path (`{{org.name}}`) or a
@@ -192,41 +193,49 @@ const MUSTACHE = /\{\{([^{}]*)\}\}/g;
 export function scanPlainTemplate(source: string): TemplatePath[] | undefined {
   if (source.includes('\\{{') || source.includes('{{{') || source.includes('\r')) return undefined;
   const found = new Map<string, TemplatePath>();
-  let mustaches = 0;
+  // Line and column of an offset, counted forward from the last one asked (offsets only grow).
+  let line = 1;
+  let lineStart = 0;
+  let scanned = 0;
   const position = (offset: number) => {
-    const before = source.slice(0, offset);
-    const lineStart = before.lastIndexOf('\n') + 1;
-    return { line: before.split('\n').length, column: offset - lineStart + 1 };
+    for (let at = source.indexOf('\n', scanned); at !== -1 && at < offset; at = source.indexOf('\n', at + 1)) {
+      line += 1;
+      lineStart = at + 1;
+    }
+    scanned = offset;
+    return { line, column: offset - lineStart + 1 };
   };
-  const isPlainPath = (text: string) => PLAIN_PATH.test(text) && !RESERVED.has(text.split('.')[0]!);
+  const isPlainPath = (text: string) => {
+    const dot = text.indexOf('.');
+    return PLAIN_PATH.test(text) && !RESERVED.has(dot < 0 ? text : text.slice(0, dot));
+  };
   const addPath = (path: string, offset: number) => {
     if (!found.has(path)) found.set(path, { path, ...position(offset) });
   };
-  for (const match of source.matchAll(MUSTACHE)) {
+  let mustaches = 0;
+  MUSTACHE.lastIndex = 0;
+  for (let match = MUSTACHE.exec(source); match !== null; match = MUSTACHE.exec(source)) {
     mustaches += 1;
     const body = match[1]!;
-    const bodyStart = match.index! + 2;
-    const tokens: Array<{ text: string; offset: number }> = [];
-    for (const token of body.matchAll(/"[^"]*"|'[^']*'|[^\s]+/g)) tokens.push({ text: token[0], offset: bodyStart + token.index! });
-    if (tokens.length === 0) return undefined;
-    const [head, ...args] = tokens;
-    if (!isPlainPath(head!.text)) return undefined;
-    if (args.length === 0) {
-      addPath(head!.text, head!.offset);
-      continue;
-    }
-    if (!Object.hasOwn(KNOWN_HELPERS, head!.text)) return undefined;
-    for (const arg of args) {
-      if (!PLAIN_ARGUMENT.test(arg.text)) return undefined;
-      if (/^[A-Za-z_]/.test(arg.text)) {
-        if (!isPlainPath(arg.text)) return undefined;
-        addPath(arg.text, arg.offset);
+    const bodyStart = match.index + 2;
+    TOKEN.lastIndex = 0;
+    const head = TOKEN.exec(body);
+    if (!head || !isPlainPath(head[0])) return undefined;
+    let arguments_ = 0;
+    for (let arg = TOKEN.exec(body); arg !== null; arg = TOKEN.exec(body), arguments_++) {
+      if (arguments_ === 0 && !Object.hasOwn(KNOWN_HELPERS, head[0])) return undefined;
+      if (!PLAIN_ARGUMENT.test(arg[0])) return undefined;
+      if (/^[A-Za-z_]/.test(arg[0])) {
+        if (!isPlainPath(arg[0])) return undefined;
+        addPath(arg[0], bodyStart + arg.index);
       }
     }
+    if (arguments_ === 0) addPath(head[0], bodyStart + head.index);
   }
   // Every `{{` must belong to a placeholder read above.
-  if (source.split('{{').length - 1 !== mustaches) return undefined;
-  return [...found.values()];
+  let opens = 0;
+  for (let at = source.indexOf('{{'); at !== -1; at = source.indexOf('{{', at + 2)) opens += 1;
+  return opens === mustaches ? [...found.values()] : undefined;
 }
 
 /**
