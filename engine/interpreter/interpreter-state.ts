@@ -110,6 +110,8 @@ export interface InterpreterState {
   recordedContext: Record<string, unknown>;
   /** Leaf stages entered, in order (repeats included). */
   visited: string[];
+  /** Whether a `talk` stage has been entered yet (the first one waits for the caller when `firstSpeaker` is `caller`). */
+  talked: boolean;
   /** What the last `session.update` carried. */
   session: { instructions: string; tools: ToolSpec[] } | null;
   /** Counters for ids the interpreter makes up (tool runs it starts, batches). */
@@ -153,6 +155,7 @@ export function createInitialState(): InterpreterState {
     actions: null,
     recordedContext: {},
     visited: [],
+    talked: false,
     session: null,
     nextRunId: 0,
     nextBatchId: 0,

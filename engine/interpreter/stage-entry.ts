@@ -14,7 +14,9 @@
  *    have no model turn). The runtime waits for `session.updated` before any
  *    later `respond`.
  * 4. The stage's history strategy travels on that `session.update`.
- * 5. Speak: a `talk` stage that speaks first gets one `respond` (with its `say`);
+ * 5. Speak: a `talk` stage that speaks first gets one `respond` (with its `say`)
+ *    — by default every one does, except the call's first `talk` stage when
+ *    `agent.firstSpeaker` is `caller`;
  *    an `end` stage its goodbye (`say` or guidance) then `hangup`; a `transfer`
  *    stage its announcement, if any, then `transfer`. Then the stage's timers
  *    start (`after`, `maxDuration`).
@@ -142,7 +144,10 @@ function speak(rt: CallRuntime, stage: CompiledStage, entry: EntryInProgress): v
       return;
     }
     default: {
-      const speaksFirst = stage.speaksFirst ?? !(entry.trigger.kind === 'start' && rt.compiled.agent.firstSpeaker === 'caller');
+      // The call's first conversation (after any action stages that routed to it) waits for the caller when they speak first.
+      const firstTalk = !rt.state.talked;
+      rt.state.talked = true;
+      const speaksFirst = stage.speaksFirst ?? !(firstTalk && rt.compiled.agent.firstSpeaker === 'caller');
       if (speaksFirst) respond();
     }
   }

@@ -122,6 +122,17 @@ describe('the stage-entry procedure', () => {
     expect(only(talk, 'respond')).toEqual({ type: 'respond', reason: 'stage', say: 'Hello outbound caller.' });
   });
 
+  it('with firstSpeaker caller, the first talk stage waits even when an action stage routed to it', () => {
+    const flow = flowOf(
+      { route: { type: 'action', next: [{ to: 'welcome' }] }, welcome: { next: [{ to: 'next', intent: 'Next.' }] }, next: {} },
+      { agent: { instructions: 'Agent.', firstSpeaker: 'caller' } },
+    );
+    const { started, interpreter } = startTestCall(flow);
+    expect(typesOf(started)).toEqual(['transition', 'session.update', 'transition']);
+    const moved = interpreter.send({ type: 'model.calls', calls: [{ callId: 'c', name: 'go_next', arguments: {} }] });
+    expect(only(moved, 'respond').reason).toBe('stage');
+  });
+
   it('runs group onEnter before the stage’s, once per entry into the group, in order', () => {
     const flow = flowOf({
       g: {
