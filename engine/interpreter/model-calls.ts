@@ -48,7 +48,7 @@ function refuse(rt: CallRuntime, call: BatchCall, code: ErrorCode, message: stri
 
 export function handleModelCalls(rt: CallRuntime, calls: readonly ModelCall[]): void {
   const { state, compiled } = rt;
-  if (state.status !== 'running' || state.halted) return;
+  if (state.status !== 'running' || state.halted || calls.length === 0) return;
   const stage = currentStage(rt);
   state.nextBatchId += 1;
   const batch: Batch = { id: state.nextBatchId, seq: state.seq, calls: [], orphaned: false };

@@ -76,6 +76,11 @@ describe('a batch of calls', () => {
     expect(only(settled, 'transition').to).toBe('elsewhere');
   });
 
+  it('ignores a response without calls', () => {
+    const { interpreter } = startTestCall(twoTools);
+    expect(interpreter.send({ type: 'model.calls', calls: [] })).toEqual([]);
+  });
+
   it('refuses a tool the stage does not offer, and records it as a violation', () => {
     const { interpreter } = dentalInAvailability();
     const effects = interpreter.send({ type: 'model.calls', calls: [{ callId: 'x', name: 'book_appointment', arguments: { slot: '9:00' } }] });
