@@ -5,9 +5,9 @@
  *
  *   flow:<id>                       root; `parley.ctl.assign` stores values in any state
  *   ├─ starting                     onStart runs here; `parley.ctl.started` → the initial stage
- *   ├─ running                      global transitions, `onError`
- *   │   ├─ <stage>  (id: name)      its own transitions; `onLimit`
- *   │   └─ <group>  (id: name)      compound: its transitions are inherited by its stages
+ *   ├─ running                      global transitions, `onError`, the flow's `onLimit`
+ *   │   ├─ <stage>  (id: name)      its own transitions and `onLimit`
+ *   │   └─ <group>  (id: name)      compound: its transitions and `onLimit` are inherited by its stages
  *   │        └─ <stage> …
  *   ├─ ending                       onEnd runs here
  *   └─ ended                        final
@@ -85,6 +85,15 @@ type StateConfig = {
   states?: Record<string, StateConfig>;
 };
 
+/** The `onLimit` route; a stage's own route back to itself re-enters it. */
+function limitTransition(target: string, ownerIsLeaf: boolean): TransitionConfig {
+  return {
+    target: `#${target}`,
+    actions: [{ type: MachineAction.fired, params: { trigger: 'limit' } satisfies FiredParams }],
+    ...(ownerIsLeaf ? { reenter: true } : {}),
+  };
+}
+
 export interface MachineParts {
   flowId: string;
   model: FlowModel;
@@ -146,13 +155,10 @@ export function buildFlowMachineConfig(parts: MachineParts): Record<string, unkn
       on[MachineEventType.anyFlow] = [{}];
     } else {
       for (const transitionNode of model.transitionsOf(name)) addTransition(on, transitions.get(transitionIds.get(transitionNode)!)!, name);
-      if (stage.leaf && stage.limits.onLimit !== undefined) {
-        push(on, MachineEventType.limit, {
-          target: `#${stage.limits.onLimit}`,
-          actions: [{ type: MachineAction.fired, params: { trigger: 'limit' } satisfies FiredParams }],
-          reenter: true,
-        });
-      }
+      // Declared where the flow declares it: XState's deepest-first selection is
+      // exactly "the stage's own onLimit, else its groups', else the flow's".
+      const onLimit = node.stage.limits?.onLimit;
+      if (onLimit !== undefined) push(on, MachineEventType.limit, limitTransition(onLimit, stage.leaf));
     }
     const config: StateConfig = { id: name, entry: [{ type: MachineAction.stageEntered, params: { stage: name } }] };
     if (Object.keys(on).length > 0) config.on = on;
@@ -166,6 +172,8 @@ export function buildFlowMachineConfig(parts: MachineParts): Record<string, unkn
   const topLevel = [...model.stages.values()].filter((node) => node.parent === null).map((node) => node.name);
   const runningOn: OnMap = {};
   for (const node of model.globalTransitions) addTransition(runningOn, transitions.get(transitionIds.get(node)!)!, null);
+  const flowOnLimit = model.flow.limits?.onLimit;
+  if (flowOnLimit !== undefined) push(runningOn, MachineEventType.limit, limitTransition(flowOnLimit, false));
   const onError: OnMap = parts.onError
     ? { [MachineEventType.failed]: [{ target: `#${parts.onError}`, actions: [{ type: MachineAction.fired, params: { trigger: 'error' } satisfies FiredParams }] }] }
     : {};

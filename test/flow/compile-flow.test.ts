@@ -77,8 +77,10 @@ describe('compileFlow: the machine', () => {
     expect(running.states!.human!.on).toEqual({ 'parley.flow.*': [{}] });
   });
 
-  it('routes budgets to the onLimit in force (the group’s over the flow’s) and precomputes stage tables', () => {
-    expect(running.states!.scheduling!.states!.booking!.on!['parley.flow.limit']![0]!.target).toBe('#human');
+  it('declares onLimit where the flow does (XState’s selection gives the stage’s, its groups’, then the flow’s) and precomputes stage tables', () => {
+    expect(running.on!['parley.flow.limit']).toEqual([{ target: '#human', actions: [{ type: 'fired', params: { trigger: 'limit' } }] }]);
+    expect(running.states!.scheduling!.on!['parley.flow.limit']![0]!.target).toBe('#human');
+    expect(running.states!.scheduling!.states!.booking!.on!['parley.flow.limit']).toBeUndefined();
     const booking = compiled.stages.get('booking')!;
     expect(booking.guidance.map((g) => g.pointer)).toEqual(['/stages/scheduling/guidance', '/stages/scheduling/stages/booking/guidance']);
     expect(booking.toolSpecs.map((spec) => spec.name)).toEqual(['book_appointment']);

@@ -197,6 +197,38 @@ describe('limits', () => {
     expect(transitionOf(effects)).toMatchObject({ from: 'availability', to: 'human', trigger: { kind: 'limit', limit: 'turns' } });
   });
 
+  it('the onLimit in force is the stage’s own, else its group’s, else the flow’s', () => {
+    const flow = flowOf(
+      {
+        g: {
+          type: 'group',
+          limits: { onLimit: 'groupLimit' },
+          stages: {
+            own: { limits: { maxTurns: 1, onLimit: 'ownLimit' }, next: [{ to: 'inherits', intent: 'Next.' }] },
+            inherits: { limits: { maxTurns: 1 }, next: [{ to: 'outside', intent: 'Out.' }] },
+          },
+        },
+        outside: { limits: { maxTurns: 1 } },
+        ownLimit: {},
+        groupLimit: {},
+        flowLimit: {},
+      },
+      { limits: { onLimit: 'flowLimit' } },
+    );
+    const overflow = (call: ReturnType<typeof startTestCall>) => {
+      call.interpreter.send({ type: 'caller.turn', transcript: 'one' });
+      return transitionOf(call.interpreter.send({ type: 'caller.turn', transcript: 'two' }))!.to;
+    };
+    expect(overflow(startTestCall(flow))).toBe('ownLimit');
+    const inGroup = startTestCall(flow);
+    inGroup.interpreter.send({ type: 'model.calls', calls: [{ callId: 'a', name: 'go_inherits', arguments: {} }] });
+    expect(overflow(inGroup)).toBe('groupLimit');
+    const outside = startTestCall(flow);
+    outside.interpreter.send({ type: 'model.calls', calls: [{ callId: 'a', name: 'go_inherits', arguments: {} }] });
+    outside.interpreter.send({ type: 'model.calls', calls: [{ callId: 'b', name: 'go_outside', arguments: {} }] });
+    expect(overflow(outside)).toBe('flowLimit');
+  });
+
   it('maxDuration: the stage budget timer takes onLimit', () => {
     const { interpreter, started } = (() => {
       const call = startTestCall(router);
