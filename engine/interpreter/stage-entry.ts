@@ -115,7 +115,7 @@ function completeEntry(rt: CallRuntime, entry: EntryInProgress): void {
       history: stage.history,
     });
     // 5. Speak.
-    speak(rt, stage, entry);
+    speak(rt, stage);
   }
   armStageTimers(rt, stage, entry.seq);
   // 6. Record.
@@ -127,7 +127,7 @@ function completeEntry(rt: CallRuntime, entry: EntryInProgress): void {
   }
 }
 
-function speak(rt: CallRuntime, stage: CompiledStage, entry: EntryInProgress): void {
+function speak(rt: CallRuntime, stage: CompiledStage): void {
   const vars = varsOf(rt);
   const say = renderTemplate(stage.say, vars, rt.hooks).trim();
   const respond = () => emit(rt, { type: 'respond', reason: 'stage', ...(say ? { say } : {}) });
