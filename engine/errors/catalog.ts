@@ -11,6 +11,7 @@ import { FLOW_ERRORS } from './flow-errors.js';
 import { GENERAL_ERRORS } from './general-errors.js';
 import { STORE_ERRORS } from './store-errors.js';
 import { PROTOCOL_ERRORS } from './protocol-errors.js';
+import { RUNTIME_ERRORS } from './runtime-errors.js';
 
 export const ERROR_CATALOG = {
   ...GENERAL_ERRORS,
@@ -23,6 +24,7 @@ export const ERROR_CATALOG = {
   ...CRM_ERRORS,
   ...SMS_ERRORS,
   ...HTTP_ERRORS,
+  ...RUNTIME_ERRORS,
   ...COMPILE_ERRORS,
   ...CALL_ERRORS,
 } as const satisfies Record<string, ErrorDefinition>;
@@ -41,6 +43,7 @@ export const ERROR_SECTIONS: ReadonlyArray<{ title: string; codes: Record<string
   { title: 'CRM connector', codes: CRM_ERRORS },
   { title: 'SMS connector', codes: SMS_ERRORS },
   { title: 'HTTP connector', codes: HTTP_ERRORS },
+  { title: 'Live calls: telephony, model session, runtime', codes: RUNTIME_ERRORS },
   { title: 'Flow compiler', codes: COMPILE_ERRORS },
   { title: 'Calls', codes: CALL_ERRORS },
 ];
