@@ -162,6 +162,15 @@ export function functionCallOutput(callId: string, output: unknown, options?: It
 }
 
 /**
+ * A function call in the conversation (`conversation.item.create` of a
+ * `function_call`): how a reconnect replays a call the model made, so its
+ * `function_call_output` still has a call to answer.
+ */
+export function functionCallItem(callId: string, name: string, args: string, options?: ItemPlacement): ConversationItemCreateEvent {
+  return createItem({ type: 'function_call', call_id: callId, name, arguments: args }, options);
+}
+
+/**
  * A text message in the conversation (`conversation.item.create`): how a
  * reconnect replays the conversation, and how text-only test calls talk.
  */
