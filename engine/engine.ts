@@ -1,33 +1,75 @@
 /**
  * Assembles one engine instance from its configuration: the store and its
- * repositories, metrics, and the services the server plugins use. Everything
- * that holds a resource is released by `close()`.
+ * repositories, metrics, the connector host, Twilio REST, and the call
+ * manager that serves live calls. Everything that holds a resource is
+ * released by `close()`.
  */
+import type TwilioRequestClient from 'twilio/lib/base/RequestClient.js';
 import type { ParleyConfig } from './config/load-config.js';
+import { createConnectorHost } from './connectors/connector-host.js';
 import { createMetrics } from './observability/metrics.js';
+import { CallManager } from './runtime/call-manager.js';
+import type { RuntimeLimits } from './runtime/runtime-limits.js';
 import type { EngineServices } from './server/app.js';
 import { createCallRepository } from './store/call-repository.js';
 import { createFlowRepository } from './store/flow-repository.js';
 import { createNumberRepository } from './store/number-repository.js';
 import { openStore } from './store/open-store.js';
+import { createTwilioRest } from './telephony/twilio-rest.js';
+import type { Clock } from './util/clock.js';
 
 export interface Engine extends EngineServices {
   close(): Promise<void>;
 }
 
-export async function createEngine(config: ParleyConfig): Promise<Engine> {
+/** What differs between production, tests and the demo. */
+export interface EngineOptions {
+  /** Where connector configuration and secrets are read from. Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** The `twilio` package's HTTP client, for Twilio REST and the SMS connector (the fake Twilio REST API in tests and the demo). */
+  twilioHttpClient?: TwilioRequestClient;
+  /** Business time for connectors (calendars). Default: the system clock. */
+  clock?: Clock;
+  /** Bounds of the call runtime's waits. */
+  runtimeLimits?: Partial<RuntimeLimits>;
+}
+
+export async function createEngine(config: ParleyConfig, options: EngineOptions = {}): Promise<Engine> {
   const store = await openStore({ dataDir: config.dataDir, ...(config.mongodbUri ? { mongodbUri: config.mongodbUri } : {}) });
   try {
     const [flows, calls, numbers] = await Promise.all([createFlowRepository(store), createCallRepository(store), createNumberRepository(store)]);
     // A process that died mid-call left its calls `live`; nobody is serving them now.
     await calls.markLiveCallsInterrupted();
     const metrics = createMetrics();
+    const connectors = await createConnectorHost({
+      store,
+      metrics,
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
+      ...(config.connectors.length > 0 ? { connectors: config.connectors } : {}),
+      services: options.twilioHttpClient ? { twilioHttpClient: options.twilioHttpClient } : {},
+    });
+    const { accountSid, authToken } = config.twilio;
+    const twilio = accountSid && authToken ? createTwilioRest({ accountSid, authToken, ...(options.twilioHttpClient ? { httpClient: options.twilioHttpClient } : {}) }) : undefined;
+    const repositories = { flows, calls, numbers };
+    const runtime = new CallManager({
+      config,
+      store,
+      repositories,
+      connectors,
+      metrics,
+      ...(twilio ? { twilio } : {}),
+      ...(options.runtimeLimits ? { limits: options.runtimeLimits } : {}),
+    });
     return {
       config,
       store,
       metrics,
-      repositories: { flows, calls, numbers },
+      repositories,
+      connectors,
+      runtime,
       async close() {
+        await runtime.shutDown();
         await store.close();
       },
     };

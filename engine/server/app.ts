@@ -7,6 +7,10 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { ParleyConfig } from '../config/load-config.js';
+import type { ConnectorHost } from '../connectors/connector-host.js';
+import { createCallLog } from '../runtime/call-log.js';
+import type { CallManager } from '../runtime/call-manager.js';
+import { twilioRoutes } from '../telephony/twilio-routes.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CallRepository } from '../store/call-repository.js';
 import type { DocumentStore } from '../store/document-store.js';
@@ -17,6 +21,7 @@ import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { healthRoutes } from './plugins/health-routes.js';
 import { openApiPlugin } from './plugins/openapi.js';
+import { outboundCallRoutes } from './plugins/outbound-call-routes.js';
 
 export const PARLEY_VERSION: string = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
 
@@ -44,6 +49,10 @@ export interface EngineServices {
     calls: CallRepository;
     numbers: NumberRepository;
   };
+  /** The connector host (catalog, tool runs). */
+  connectors: ConnectorHost;
+  /** Live calls on this instance: Twilio webhooks, media streams, outbound calls. */
+  runtime: CallManager;
 }
 
 export interface BuildOptions {
@@ -82,7 +91,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     for (const method of methods) routes.push({ method, url: route.url, get public() { return Boolean(route.config?.public); } });
   });
 
-  const apiSchema = JSON.parse(readFileSync(fromRoot('schemas', 'api.schema.json'), 'utf8')) as Record<string, unknown>;
+  // Fastify's validator is Ajv in its default dialect, which refuses a document naming the 2020-12
+  // meta-schema it does not load; the definitions themselves use nothing it lacks.
+  const { $schema: _dialect, ...apiSchema } = JSON.parse(readFileSync(fromRoot('schemas', 'api.schema.json'), 'utf8')) as Record<string, unknown>;
   app.addSchema(apiSchema);
 
   await app.register(errorHandlerPlugin);
@@ -90,6 +101,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(openApiPlugin, { version: PARLEY_VERSION });
   await app.register(authPlugin, { ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
   await app.register(healthRoutes, { config, store: services.store, metrics: services.metrics, version: PARLEY_VERSION, startedAt: Date.now() });
+  // Live calls: the runtime logs through the server's logger (allow-listed events only).
+  services.runtime.useLog(options.logger === false ? undefined : app.log);
+  await app.register(twilioRoutes, { config, manager: services.runtime, log: createCallLog(options.logger === false ? undefined : app.log) });
+  await app.register(outboundCallRoutes, { manager: services.runtime });
 
   return app;
 }
