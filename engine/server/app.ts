@@ -4,9 +4,10 @@
  * call `build()` and talk to it with `inject()` or real sockets.
  */
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { ParleyConfig } from '../config/load-config.js';
+import type { ConnectorHost } from '../connectors/connector-host.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CallRepository } from '../store/call-repository.js';
 import type { DocumentStore } from '../store/document-store.js';
@@ -39,6 +40,8 @@ export interface EngineServices {
   config: ParleyConfig;
   store: DocumentStore;
   metrics: Metrics;
+  /** Loaded connectors: the catalog and tool invocation. */
+  connectors: ConnectorHost;
   repositories: {
     flows: FlowRepository;
     calls: CallRepository;
@@ -67,7 +70,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
         ? false
         : { level: config.logLevel, serializers: requestSerializers, redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], ...(typeof options.logger === 'object' ? options.logger : {}) },
     // Per-request lines drown what matters on a phone server; errors and call events are logged where they happen.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     trustProxy: true,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
