@@ -1,12 +1,13 @@
 /**
  * Assembles one engine instance from its configuration: the store and its
- * repositories, metrics, the connector host, Twilio REST, and the call
+ * repositories, the connector host, metrics, Twilio REST, and the call
  * manager that serves live calls. Everything that holds a resource is
  * released by `close()`.
  */
 import type TwilioRequestClient from 'twilio/lib/base/RequestClient.js';
 import type { ParleyConfig } from './config/load-config.js';
-import { createConnectorHost } from './connectors/connector-host.js';
+import { createConnectorHost, type ConnectorHostOptions } from './connectors/connector-host.js';
+import { seedExampleData } from './examples/seed-example-data.js';
 import { createMetrics } from './observability/metrics.js';
 import { CallManager } from './runtime/call-manager.js';
 import type { RuntimeLimits } from './runtime/runtime-limits.js';
@@ -22,11 +23,12 @@ export interface Engine extends EngineServices {
   close(): Promise<void>;
 }
 
-/** What differs between production, tests and the demo. */
 export interface EngineOptions {
-  /** Where connector configuration and secrets are read from. Default `process.env`. */
+  /** Where connectors read their declared variables (secrets). Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** The `twilio` package's HTTP client, for Twilio REST and the SMS connector (the fake Twilio REST API in tests and the demo). */
+  /** Services handed to connectors, e.g. the fake Twilio REST client in tests. Default: `twilioHttpClient`. */
+  connectorServices?: ConnectorHostOptions['services'];
+  /** The `twilio` package's HTTP client for Twilio REST (and the SMS connector): the fake Twilio REST API in tests and the demo. */
   twilioHttpClient?: TwilioRequestClient;
   /** Business time for connectors (calendars). Default: the system clock. */
   clock?: Clock;
@@ -41,14 +43,16 @@ export async function createEngine(config: ParleyConfig, options: EngineOptions 
     // A process that died mid-call left its calls `live`; nobody is serving them now.
     await calls.markLiveCallsInterrupted();
     const metrics = createMetrics();
+    const services = options.connectorServices ?? (options.twilioHttpClient ? { twilioHttpClient: options.twilioHttpClient } : undefined);
     const connectors = await createConnectorHost({
       store,
       metrics,
-      ...(options.env ? { env: options.env } : {}),
+      env: options.env ?? process.env,
+      connectors: config.connectors,
+      ...(services ? { services } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
-      ...(config.connectors.length > 0 ? { connectors: config.connectors } : {}),
-      services: options.twilioHttpClient ? { twilioHttpClient: options.twilioHttpClient } : {},
     });
+    if (config.exampleData) await seedExampleData(connectors);
     const { accountSid, authToken } = config.twilio;
     const twilio = accountSid && authToken ? createTwilioRest({ accountSid, authToken, ...(options.twilioHttpClient ? { httpClient: options.twilioHttpClient } : {}) }) : undefined;
     const repositories = { flows, calls, numbers };
@@ -65,8 +69,8 @@ export async function createEngine(config: ParleyConfig, options: EngineOptions 
       config,
       store,
       metrics,
-      repositories,
       connectors,
+      repositories,
       runtime,
       async close() {
         await runtime.shutDown();

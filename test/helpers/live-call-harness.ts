@@ -90,6 +90,8 @@ export async function startLiveHarness(options: LiveHarnessOptions = {}): Promis
   const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-live-'));
   const env = {
     PARLEY_FLOWS_DIR: '',
+    // The harness loads the dental seeds itself, on its fixed clock.
+    PARLEY_EXAMPLE_DATA: 'off',
     LOG_LEVEL: 'silent',
     OPENAI_API_KEY: 'sk-test-live-calls',
     OPENAI_REALTIME_URL: realtime.url,

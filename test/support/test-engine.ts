@@ -20,8 +20,8 @@ export interface TestServer {
 
 export async function createTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-test-'));
-  const config = loadConfig({ PARLEY_FLOWS_DIR: '', LOG_LEVEL: 'silent', ...env }, { dataDir, port: 0 });
-  const engine = await createEngine(config);
+  const config = loadConfig({ PARLEY_FLOWS_DIR: '', PARLEY_EXAMPLE_DATA: 'off', LOG_LEVEL: 'silent', ...env }, { dataDir, port: 0 });
+  const engine = await createEngine(config, { env });
   const app = await build({ services: engine, logger: false });
   await app.ready();
   return {
