@@ -2,3 +2,4 @@
 import { registerCommand } from './main.js';
 
 registerCommand('serve', async () => (await import('./serve-command.js')).serveCommand);
+registerCommand('demo', async () => (await import('./demo-command.js')).demoCommand);

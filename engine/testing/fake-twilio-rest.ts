@@ -139,6 +139,8 @@ export interface FakeTwilioRestOptions {
   authToken?: string;
   /** Time for `date_created`. Default: the system clock. */
   clock?: Clock;
+  /** SIDs count up from here (default 0): give runs that share a store different ranges, as Twilio's SIDs never repeat. */
+  sidOffset?: number;
 }
 
 const API = '/2010-04-01/Accounts/';
@@ -175,7 +177,7 @@ export function createFakeTwilioRest(options: FakeTwilioRestOptions = {}): FakeT
   const calls: FakeCall[] = [];
   let failures: Array<FailureMatch & { error: TwilioErrorSpec; remaining: number }> = [];
   let delayMs = 0;
-  let counter = 0;
+  let counter = options.sidOffset ?? 0;
   const sid = (prefix: 'SM' | 'CA') => `${prefix}${(++counter).toString(16).padStart(32, '0')}`;
 
   const messageJson = (m: FakeMessage) => ({
