@@ -36,6 +36,8 @@ export const NOT_IN_SERVICE = 'Sorry, this number cannot take your call right no
 /** Form bodies Twilio sends are small; anything bigger is not Twilio. */
 const FORM_LIMIT = 64 * 1024;
 const TWIML = 'text/xml; charset=utf-8';
+/** How long a shutdown waits for media streams to finish their close handshake. */
+const STREAM_CLOSE_GRACE_MS = 1000;
 
 type Form = Record<string, string>;
 
@@ -76,7 +78,6 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRoutesOp
     summary,
     tags: ['telephony'],
     description: 'Called by Twilio, signed with X-Twilio-Signature (no API key). Form-encoded body as Twilio sends it.',
-    hide: false,
   });
 
   app.post(
@@ -112,6 +113,10 @@ export async function twilioRoutes(app: FastifyInstance, options: TwilioRoutesOp
     // Closing the server ends live calls first (recorded, onEnd run); only then are sockets closed.
     preClose: async function closeStreams(this: FastifyInstance) {
       await manager.shutDown();
+      // The calls closed their streams (1000); give the close handshakes a moment, then cut what is left.
+      const open = [...this.websocketServer.clients].filter((client) => client.readyState !== client.CLOSED);
+      const closed = open.map((client) => new Promise<void>((resolve) => client.once('close', () => resolve())));
+      await Promise.race([Promise.all(closed), new Promise<void>((resolve) => setTimeout(resolve, STREAM_CLOSE_GRACE_MS).unref())]);
       for (const client of this.websocketServer.clients) client.terminate();
     },
   });
