@@ -576,9 +576,10 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
       const error = response.error;
       this.recorder.note(`the model's response failed: ${error?.message ?? 'no reason given'}`, { code: 'MODEL_ERROR', ...(error?.code ? { apiCode: error.code } : {}) });
     }
-    // A response that said nothing is asked for once more (after a reconnect: once the stage is back),
-    // so a stage that speaks first does not stay silent.
-    if (request && !request.retried && !response.outOfBand && RETRIED_PURPOSES.has(request.purpose) && response.audioMs === 0) {
+    // Asked for once more (after a reconnect: once the stage is back), so a stage that speaks first does not
+    // stay silent: a response the connection took with it, or one that failed before saying anything.
+    const unfinished = response.status === 'lost' || response.audioMs === 0;
+    if (request && !request.retried && !response.outOfBand && RETRIED_PURPOSES.has(request.purpose) && unfinished) {
       this.enqueue([{ type: 'runtime.respond', purpose: request.purpose, options: request.options, retried: true }]);
     }
   }
@@ -604,7 +605,8 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
     if (!this.interruptible) return;
     const speaking: ModelResponse[] = [];
     for (const response of this.model.activeResponses) if (response.audioMs > 0 && !response.cancelled) speaking.push(response);
-    if (!this.phone.playing && speaking.length === 0) return;
+    // Nothing audible to interrupt: all sent audio has played (only the turn's end mark may still be on its way back).
+    if (speaking.length === 0 && this.phone.queuedMs() < 1) return;
     const itemId = this.lastAudioItem;
     const response = this.lastAudioResponse;
     const playedMs = itemId ? this.phone.itemPlayedMs(itemId) : undefined;

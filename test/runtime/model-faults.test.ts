@@ -37,8 +37,10 @@ describe('model connection faults', () => {
     const { callId, call, session } = await harness.inboundCall({ script, pacing: { mode: 'realtime', speed: 2 } });
     const playing = call.play();
 
-    // The booking stage has been entered and is speaking: the network drops the model's socket.
+    // The booking stage has been entered and has spoken (the model's response is done: Parley marked the end
+    // of its audio on the phone side, the second turn end of the call): the network drops the model's socket.
     await script.whenStep(3, 'done');
+    await call.waitFor((e) => e.kind === 'mark' && e.name.startsWith('t'), { nth: 2 });
     const first = realtime.sessions[0]!;
     const lastUpdate = realtime.clientEvents(first.id).filter((e) => e.event.type === 'session.update').at(-1)!.event as unknown as SessionUpdate;
     const droppedAt = performance.now();
