@@ -31,6 +31,7 @@ import { WebSocket } from 'ws';
 import { MULAW_BYTES_PER_MS } from '../audio/mulaw.js';
 import type { ModelCall } from '../interpreter/call-types.js';
 import type { StateSignal } from '../util/state-signal.js';
+import { createTickBatcher } from '../util/tick-batcher.js';
 import {
   appendAudioMessage,
   deleteItem,
@@ -191,6 +192,8 @@ export class ModelSession {
   updateRefused = false;
 
   private ws: WebSocket | undefined;
+  /** Corks the socket for the rest of the tick: frames and events sent together leave in one write. */
+  private batch: () => void = () => undefined;
   /** A reconnect procedure is running. */
   private restoring = false;
   private generation = 0;
@@ -277,8 +280,12 @@ export class ModelSession {
 
   /** Caller audio (a Twilio payload, base64 μ-law) into the input buffer. The hot path: one string, one send. */
   appendAudio(payload: string): void {
-    if (this.audioReady) this.ws!.send(appendAudioMessage(payload));
-    else this.droppedFrames++;
+    if (!this.audioReady) {
+      this.droppedFrames++;
+      return;
+    }
+    this.batch();
+    this.ws!.send(appendAudioMessage(payload));
   }
 
   /**
@@ -382,6 +389,7 @@ export class ModelSession {
       };
       ws.once('open', () => {
         this.ws = ws;
+        this.batch = createTickBatcher(ws);
         this.audioReady = false;
         this.assistantSpoke = false;
         finish(true);

@@ -10,8 +10,9 @@
  * other step runs at once, so a stage's `session.update` reaches the wire in
  * the same tick as the event that caused the transition. Bookkeeping effects
  * (`transition` records, `violation`s, `error`s, `timer.start`/`cancel`) touch
- * neither socket and are carried out as soon as they are issued, so a record
- * is never held behind a wait. The rules (DESIGN §3, docs/runtime.md):
+ * neither socket and are carried out as soon as they are issued — right after
+ * the wire steps of the same batch — so a record is never held behind a wait
+ * and a store write never delays the wire. The rules (DESIGN §3, docs/runtime.md):
  *
  * - `session.update`: send exactly one (the model leg waits for its
  *   `session.updated`); apply the stage's history strategy.
@@ -235,23 +236,19 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
 
   private enqueue(steps: readonly Step[]): void {
     if (steps.length === 0) return;
-    let wire = false;
-    for (const step of steps) {
-      if (BOOKKEEPING.has(step.type)) {
-        // Records and timers touch neither socket: carried out when issued, never held behind a wait.
-        try {
-          void this.carryOut(step);
-        } catch (error) {
-          this.unexpected(step.type, error);
-        }
-        if (step.type === 'transition') wire = true;
-      } else {
-        this.queue.push(step);
+    const bookkeeping: Step[] = [];
+    for (const step of steps) (BOOKKEEPING.has(step.type) ? bookkeeping : this.queue).push(step);
+    // The wire first (a stage's session.update leaves in this tick), then the record and the timers,
+    // which touch neither socket and are never held behind a wait: a store write costs the wire nothing.
+    this.pump();
+    for (const step of bookkeeping) {
+      try {
+        void this.carryOut(step);
+      } catch (error) {
+        this.unexpected(step.type, error);
       }
     }
-    // After this tick: the snapshot must not delay a session.update on the wire.
-    if (wire) queueMicrotask(() => this.persistSnapshot());
-    this.pump();
+    if (bookkeeping.some((step) => step.type === 'transition')) this.persistSnapshot();
   }
 
   private pump(): void {

@@ -3,7 +3,9 @@
  * echoes. Twilio plays the audio Parley sends in order, without gaps while it
  * has audio queued, and echoes a `mark` once the audio sent before it has
  * played; there is no way to ask where playback is. So Parley sends a mark
- * after every chunk and keeps one timeline of agent audio.
+ * after the first chunk of every item and then every `MARK_EVERY_MS` of audio
+ * (every chunk when chunks are that long), and keeps one timeline of agent
+ * audio.
  *
  * While audio is queued, playback runs at one millisecond per millisecond:
  * `played = now - start`, where `start` is when position 0 of the timeline
@@ -39,6 +41,8 @@ interface ItemSpan {
   sentMs: number;
 }
 
+/** Audio between two marks: an echo every 100 ms is plenty for the estimate, and saves a message each way per 20 ms frame. */
+export const MARK_EVERY_MS = 100;
 /** How far playback may be estimated past a mark that has not echoed yet: beyond it, Twilio has stalled. */
 export const MARK_ECHO_SLACK_MS = 200;
 /** Items remembered for truncation: only the latest few can still be playing. */
@@ -47,6 +51,8 @@ const MAX_ITEMS = 8;
 /** Tracks sent, echoed and (estimated) played agent audio of one call. */
 export class PlaybackTracker {
   private sentMs = 0;
+  /** Timeline position of the last mark sent. */
+  private markedMs = 0;
   /** Timeline position of the last echoed mark. */
   private echoedMs = 0;
   /** Bounds of when position 0 would have played, for the current run of continuous playback. */
@@ -59,9 +65,9 @@ export class PlaybackTracker {
   /** `now` in milliseconds, monotonic (performance.now in production). */
   constructor(private readonly now: () => number) {}
 
-  /** Audio sent to the caller and not yet echoed as played. */
+  /** Audio sent to the caller that has not played yet (or whose mark has not echoed). */
   get playing(): boolean {
-    return this.pending.length > 0;
+    return this.pending.length > 0 || this.playedMs() < this.sentMs;
   }
 
   /** Agent audio sent in the call so far, ms (after clears: what was kept). */
@@ -69,11 +75,15 @@ export class PlaybackTracker {
     return this.sentMs;
   }
 
-  /** Records `ms` of audio of `itemId` sent to Twilio; returns the mark name to send right after it. */
-  audioSent(itemId: string, ms: number): string {
+  /**
+   * Records `ms` of audio of `itemId` sent to Twilio; returns the name of the
+   * mark to send right after it, or undefined when this chunk needs none.
+   */
+  audioSent(itemId: string, ms: number): string | undefined {
     // Nothing left to play: playback (re)starts with this chunk, not before now.
     if (this.playedMs() >= this.sentMs) this.restart(this.sentMs);
     let item = this.items.get(itemId);
+    const first = !item;
     if (!item) {
       item = { startMs: this.sentMs, sentMs: 0 };
       this.items.set(itemId, item);
@@ -81,15 +91,19 @@ export class PlaybackTracker {
     }
     this.sentMs += ms;
     item.sentMs += ms;
-    const name = `a${++this.seq}`;
-    this.pending.push({ name, endMs: this.sentMs, kind: 'audio' });
-    return name;
+    if (!first && this.sentMs - this.markedMs < MARK_EVERY_MS) return undefined;
+    return this.markSent('audio');
   }
 
   /** A mark that echoes once everything sent so far has played: the end of a response's audio. */
   turnEndSent(responseId: string): string {
-    const name = `t${++this.seq}`;
-    this.pending.push({ name, endMs: this.sentMs, kind: 'turn-end', responseId });
+    return this.markSent('turn-end', responseId);
+  }
+
+  private markSent(kind: PendingMark['kind'], responseId?: string): string {
+    const name = `${kind === 'audio' ? 'a' : 't'}${++this.seq}`;
+    this.pending.push({ name, endMs: this.sentMs, kind, ...(responseId ? { responseId } : {}) });
+    this.markedMs = this.sentMs;
     return name;
   }
 
@@ -116,11 +130,12 @@ export class PlaybackTracker {
 
   /** Estimated timeline position played by now. */
   playedMs(): number {
-    const next = this.pending[0];
-    if (!next) return this.sentMs;
+    if (this.echoedMs >= this.sentMs) return this.sentMs;
     const start = this.startHigh === undefined ? this.startLow : (this.startLow + this.startHigh) / 2;
     const linear = this.now() - start;
-    return Math.max(this.echoedMs, Math.min(linear, this.sentMs, next.endMs + MARK_ECHO_SLACK_MS));
+    const next = this.pending[0];
+    const cap = next ? Math.min(this.sentMs, next.endMs + MARK_ECHO_SLACK_MS) : this.sentMs;
+    return Math.max(this.echoedMs, Math.min(linear, cap));
   }
 
   /** Audio sent and not yet played, ms (estimated). */
@@ -150,6 +165,7 @@ export class PlaybackTracker {
     const dropped = this.pending.splice(0);
     this.sentMs = played;
     this.echoedMs = played;
+    this.markedMs = played;
     this.restart(played);
     this.items.clear();
     return dropped;

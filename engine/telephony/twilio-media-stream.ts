@@ -3,7 +3,7 @@
  * `<Connect><Stream>`): one WebSocket from Twilio. Caller audio is handed on
  * untouched (the base64 μ-law payload goes to the model as `audio/pcmu`: no
  * decode, no copy, no store write per frame); agent audio goes back as `media`
- * followed by a `mark`, so the PlaybackTracker knows what the caller heard; a
+ * with a `mark` every 100 ms, so the PlaybackTracker knows what the caller heard; a
  * barge-in sends `clear`. Transfer and hang-up go through Twilio's REST API
  * (the stream itself cannot end a call with TwiML).
  *
@@ -14,6 +14,7 @@
 import type { WebSocket } from 'ws';
 import { ParleyError } from '../errors/parley-error.js';
 import type { StateSignal } from '../util/state-signal.js';
+import { createTickBatcher } from '../util/tick-batcher.js';
 import { PlaybackTracker, type PendingMark } from './playback-tracker.js';
 import { parseTwilioMessage, twilioClear, twilioMark, twilioMedia, type TwilioMediaMessage, type TwilioStartMessage } from './twilio-media-messages.js';
 import type { TwilioRest } from './twilio-rest.js';
@@ -23,7 +24,7 @@ import { dialTwiml, hangupTwiml } from './twiml.js';
 export interface PhoneLeg {
   /** Messages from the phone side that could not be used (counted; never fatal). */
   readonly invalidMessages: number;
-  /** Agent audio queued at the caller and not yet played (marks not echoed). */
+  /** Agent audio queued at the caller and not yet played (or its mark not echoed). */
   readonly playing: boolean;
   /** Agent audio sent and not yet played, ms (estimated). */
   queuedMs(): number;
@@ -95,6 +96,8 @@ export class TwilioMediaStream implements PhoneLeg {
   private signal: StateSignal | undefined;
   private readonly tracker: PlaybackTracker;
   private started = false;
+  /** Media and its mark (and whatever else goes out this tick) leave in one write. */
+  private readonly batch: () => void;
 
   constructor(
     private readonly socket: WebSocket,
@@ -102,6 +105,7 @@ export class TwilioMediaStream implements PhoneLeg {
   ) {
     this.tracker = new PlaybackTracker(options.now ?? (() => performance.now()));
     this.signal = options.signal;
+    this.batch = createTickBatcher(socket);
     socket.on('message', (data) => this.onMessage(data));
     socket.on('close', () => this.onSocketClosed());
     socket.on('error', () => undefined);
@@ -129,8 +133,10 @@ export class TwilioMediaStream implements PhoneLeg {
 
   playAudio(itemId: string, payload: string, ms: number): void {
     if (this.ended) return;
+    this.batch();
     this.socket.send(twilioMedia(this.streamSid, payload));
-    this.socket.send(twilioMark(this.streamSid, this.tracker.audioSent(itemId, ms)));
+    const mark = this.tracker.audioSent(itemId, ms);
+    if (mark !== undefined) this.socket.send(twilioMark(this.streamSid, mark));
     this.chunksOut++;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MARK_ECHO_SLACK_MS, PlaybackTracker } from '../../engine/telephony/playback-tracker.js';
+import { MARK_ECHO_SLACK_MS, MARK_EVERY_MS, PlaybackTracker } from '../../engine/telephony/playback-tracker.js';
 
 function tracker() {
   let now = 0;
@@ -7,9 +7,9 @@ function tracker() {
   return { playback, at: (ms: number) => (now = ms) };
 }
 
-/** Sends `chunks` chunks of 100 ms of `item`; returns the mark names. */
+/** Sends `chunks` chunks of 100 ms of `item`; returns the mark names (every chunk that long gets one). */
 function send(playback: PlaybackTracker, item: string, chunks: number): string[] {
-  return Array.from({ length: chunks }, () => playback.audioSent(item, 100));
+  return Array.from({ length: chunks }, () => playback.audioSent(item, 100)!);
 }
 
 describe('PlaybackTracker', () => {
@@ -107,5 +107,25 @@ describe('PlaybackTracker', () => {
     expect(playback.markEchoed(turnEnd).map((m) => m.kind)).toEqual(['audio', 'turn-end']);
     expect(playback.playing).toBe(false);
     expect(playback.playedMs()).toBe(200);
+  });
+
+  it('marks the first chunk of an item, then every 100 ms of audio; the unmarked rest still counts as playing', () => {
+    const { playback, at } = tracker();
+    const marks = Array.from({ length: 12 }, () => playback.audioSent('a', 20));
+    expect(MARK_EVERY_MS).toBe(100);
+    expect(marks.map((mark) => mark !== undefined)).toEqual([true, false, false, false, false, true, false, false, false, false, true, false]);
+    expect(playback.audioSent('b', 20)).toBeDefined(); // a new item
+    at(200);
+    playback.markEchoed(marks[10]!); // 220 ms had played at 200 ms: it started earlier than sent
+    expect(playback.playing).toBe(true);
+    at(230);
+    expect(playback.playedMs()).toBe(250);
+    at(300);
+    // No mark after 260 ms: playback is still estimated, up to what was sent.
+    expect(playback.playedMs()).toBe(260);
+    expect(playback.playing).toBe(true);
+    const end = playback.turnEndSent('resp-1');
+    playback.markEchoed(end);
+    expect(playback.playing).toBe(false);
   });
 });
