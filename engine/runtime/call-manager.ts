@@ -22,6 +22,7 @@ import type { CallInfo } from '../interpreter/call-types.js';
 import { createCallInterpreter } from '../interpreter/create-call-interpreter.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CallRecord, CallRepository } from '../store/call-repository.js';
+import type { DocumentStore } from '../store/document-store.js';
 import { isFinalStatus } from '../store/call-repository.js';
 import type { FlowRepository, FlowVersion } from '../store/flow-repository.js';
 import type { NumberRepository } from '../store/number-repository.js';
@@ -40,7 +41,7 @@ import type { RuntimeLimits } from './runtime-limits.js';
 export interface CallManagerOptions {
   config: ParleyConfig;
   repositories: { flows: FlowRepository; calls: CallRepository; numbers: NumberRepository };
-  store: import('../store/document-store.js').DocumentStore;
+  store: DocumentStore;
   connectors: ConnectorHost;
   metrics: Metrics;
   /** Twilio REST (outbound calls, transfer, hang-up); absent when Twilio is not configured. */

@@ -170,6 +170,8 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
   private lastSettings: SessionSettings | undefined;
   private readonly requests = new Map<string, { purpose: string; options: ResponseOptions; retried: boolean }>();
   private greeted = false;
+  /** Stages applied so far (session.update steps carried out). */
+  private stageEntries = 0;
 
   // The end.
   private endReason = '';
@@ -344,13 +346,15 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
     }
     this.lastSettings = settings;
     this.stage = effect.stage;
+    this.stageEntries++;
     this.applyHistory(effect.history);
   }
 
   private respond(effect: RespondEffect): Promise<void> | void {
     if (this.closing) return;
     let say = effect.say;
-    if (effect.reason === 'stage' && !this.greeted) {
+    // A number route's greeting opens the call: the first stage's first words, unless it has a `say` of its own.
+    if (effect.reason === 'stage' && this.stageEntries === 1 && !this.greeted) {
       this.greeted = true;
       if (!say && this.options.greeting) say = this.options.greeting;
     }

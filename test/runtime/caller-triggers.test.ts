@@ -68,4 +68,17 @@ describe('caller triggers', () => {
     expect(agentLines).toEqual([GREETING, 'Let me connect you with our front desk.']);
     expect(harness.realtime.issues).toEqual([]);
   }, 30_000);
+
+  it("a number's greeting is the first stage's opening line", async () => {
+    const script = createConversationScript([agent.says('Thanks for calling Jefferson Dental after hours.'), caller.hangsUp()]);
+    harness = await startLiveHarness({ realtime: { script }, flows: ['front-desk.yaml'], env: FAULTY });
+    await harness.engine.repositories.numbers.create({ number: CLINIC_NUMBER, flowId: 'front-desk', greeting: 'Thanks for calling Jefferson Dental after hours.' });
+    const { call, session } = await harness.inboundCall({ script });
+    await call.play();
+    await session.done;
+    const creates = harness.realtime.clientEvents().filter((e) => e.event.type === 'response.create').map((e) => e.event as unknown as { response?: { instructions?: string; tool_choice?: string } });
+    expect(creates).toHaveLength(1);
+    expect(creates[0]!.response).toMatchObject({ tool_choice: 'none', instructions: expect.stringMatching(/\nThanks for calling Jefferson Dental after hours\.$/) });
+  }, 30_000);
 });
+
