@@ -20,15 +20,26 @@ export type ExpressionVariable = (typeof EXPRESSION_VARIABLES)[number];
 export const EXPRESSION_TIME_BUDGET_MS = 100;
 export const EXPRESSION_DEPTH_BUDGET = 200;
 
-/** A syntax error, with the 0-based character offset JSONata reports. */
+/**
+ * A syntax error, with the 0-based character offset JSONata reports (it points
+ * just past the offending token) and that token when JSONata names it.
+ */
 export class ExpressionSyntaxError extends Error {
   readonly offset: number;
   readonly jsonataCode: string;
-  constructor(message: string, offset: number, jsonataCode: string) {
+  readonly token: string | undefined;
+  constructor(message: string, offset: number, jsonataCode: string, token?: string) {
     super(message);
     this.name = 'ExpressionSyntaxError';
     this.offset = offset;
     this.jsonataCode = jsonataCode;
+    this.token = token;
+  }
+
+  /** 0-based offset where the offending token starts (best effort: JSONata reports where it ends). */
+  get start(): number {
+    const length = this.token === undefined || this.token === '(end)' ? 1 : this.token.length;
+    return Math.max(0, this.offset - length);
   }
 }
 
@@ -120,23 +131,49 @@ export function isBuiltinFunction(name: string): boolean {
   return BUILTIN_FUNCTIONS.has(name);
 }
 
-/**
- * Parses and checks an expression. Throws ExpressionSyntaxError for syntax
- * errors and for forbidden functions.
- */
-export function compileExpression(source: string): CompiledExpression {
+/** JSONata's syntax tree, for static analysis (the linter infers result types from it). */
+export type ExpressionNode = AstNode;
+
+/** An expression parsed and checked, without an evaluator: what the linter needs. */
+export interface ParsedExpression {
+  readonly source: string;
+  /** As CompiledExpression.paths. */
+  readonly paths: readonly string[];
+  /** As CompiledExpression.variables. */
+  readonly variables: readonly string[];
+  readonly ast: ExpressionNode;
+}
+
+function parse(source: string): { expr: jsonata.Expression; parsed: ParsedExpression } {
   let expr: jsonata.Expression;
   try {
     expr = jsonata(source);
   } catch (error) {
     const e = error as JsonataError;
-    throw new ExpressionSyntaxError(describeSyntaxError(e), e.position ?? 0, e.code ?? 'S0000');
+    throw new ExpressionSyntaxError(describeSyntaxError(e), e.position ?? 0, e.code ?? 'S0000', e.token);
   }
   const ast = expr.ast() as unknown as AstNode;
   const analysis = analyse(ast);
   if (analysis.forbidden) {
-    throw new ExpressionSyntaxError(`$${analysis.forbidden.name}() is not allowed in flow expressions`, analysis.forbidden.position, 'PARLEY');
+    throw new ExpressionSyntaxError(`$${analysis.forbidden.name}() is not allowed in flow expressions`, analysis.forbidden.position, 'PARLEY', `$${analysis.forbidden.name}`);
   }
+  return { expr, parsed: { source, paths: analysis.paths, variables: analysis.variables, ast } };
+}
+
+/**
+ * Parses and checks an expression without preparing it for evaluation (the
+ * same checks as compileExpression). Throws ExpressionSyntaxError.
+ */
+export function parseExpression(source: string): ParsedExpression {
+  return parse(source).parsed;
+}
+
+/**
+ * Parses and checks an expression. Throws ExpressionSyntaxError for syntax
+ * errors and for forbidden functions.
+ */
+export function compileExpression(source: string): CompiledExpression {
+  const { expr, parsed: analysis } = parse(source);
 
   // The budget is checked on every node JSONata evaluates. Evaluation is
   // synchronous and not re-entrant, so one counter per compiled expression is safe.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileExpression, ExpressionEvaluationError, ExpressionSyntaxError, isTruthy } from '../../engine/flow/expressions.js';
+import { compileExpression, ExpressionEvaluationError, ExpressionSyntaxError, isTruthy, parseExpression } from '../../engine/flow/expressions.js';
 
 describe('compileExpression', () => {
   it('evaluates over the context', () => {
@@ -69,6 +69,28 @@ describe('compileExpression', () => {
       expect(error).toBeInstanceOf(ExpressionSyntaxError);
       expect((error as ExpressionSyntaxError).offset).toBe(6);
     }
+  });
+
+  it('parseExpression finds the same paths and errors without preparing evaluation', () => {
+    const parsed = parseExpression('$count(patient.children) > 1 and $result.ok');
+    expect(parsed.paths).toEqual(['patient.children']);
+    expect(parsed.variables).toEqual(['result']);
+    expect(parsed.ast).toMatchObject({ type: 'binary', value: 'and' });
+    expect(() => parseExpression('1 + $eval("2")')).toThrow(/\$eval/);
+  });
+
+  it('gives the start of the offending token as well as where JSONata stopped', () => {
+    const errorOf = (source: string) => {
+      try {
+        parseExpression(source);
+      } catch (error) {
+        return error as ExpressionSyntaxError;
+      }
+      throw new Error(`no error for ${source}`);
+    };
+    expect(errorOf('a +* b')).toMatchObject({ offset: 6, token: 'b', start: 5 });
+    expect(errorOf('a = ').start).toBe(3);
+    expect(errorOf('x + $eval("1")')).toMatchObject({ start: 4 });
   });
 
   it('stops a runaway expression within its budget', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import flowSchema from '../../schemas/flow.schema.json' with { type: 'json' };
-import { compileTemplate, TEMPLATE_HELPERS, TemplateError } from '../../engine/flow/templates.js';
+import { checkTemplate, compileTemplate, TEMPLATE_HELPERS, TemplateError } from '../../engine/flow/templates.js';
 
 const context = {
   org: { name: 'Jefferson Dental' },
@@ -66,6 +66,37 @@ describe('compileTemplate', () => {
     expect(unclosed.line).toBe(2);
     const mismatched = errorOf('{{#each a}}x{{/if}}');
     expect(mismatched.message).toContain("doesn't match");
+  });
+
+  it("rejects Handlebars' own helpers that are not in the allowed list", () => {
+    expect(errorOf('{{log patient}}').kind).toBe('unknown-helper');
+    expect(errorOf('{{log patient}}').message).toContain('"log"');
+    expect(errorOf('{{helperMissing}}').kind).toBe('unknown-helper');
+  });
+
+  it('rejects block helpers given the wrong number of values, before a call renders them', () => {
+    expect(errorOf('{{#each}}x{{/each}}').message).toContain('needs exactly one value');
+    expect(errorOf('x\n{{#if a b}}y{{/if}}')).toMatchObject({ kind: 'syntax', line: 2, column: 1 });
+  });
+
+  it('checkTemplate (parse only) agrees with compileTemplate on every outcome', () => {
+    const corpus = [
+      'plain', '{{a.b}}', '{{#patient}}x{{/patient}}', '{{foo bar}}', '{{x (foo)}}', '{{default x (upper y)}}', '{{lookup a "b"}}',
+      '{{#each}}x{{/each}}', '{{#with x}}{{shout}}{{/with}}', '{{./foo bar}}', '{{> p}}', '{{#*inline "x"}}y{{/inline}}', '{{log x}}',
+      '{{helperMissing}}', '{{#if a}}x{{else}}y{{/if}}', '{{#if (eq a "b")}}x{{/if}}', '{{count}}', '{{#unless a}}x{{/if}}', '{{@root.a b}}',
+      '{{date booking.start timeZone="UTC"}}', '{{{raw}}}', '{{join a "name" ", "}}', '{{#each a}}{{../b}}{{/each}}', '{{constructor x}}',
+    ];
+    const outcome = (run: () => { paths: readonly unknown[] }) => {
+      try {
+        return { ok: true, paths: run().paths };
+      } catch (error) {
+        const e = error as TemplateError;
+        return { ok: false, kind: e.kind, line: e.line, column: e.column, message: e.message };
+      }
+    };
+    for (const source of corpus) {
+      expect({ source, ...outcome(() => checkTemplate(source)) }).toEqual({ source, ...outcome(() => compileTemplate(source)) });
+    }
   });
 
   it('documents exactly its helpers in the flow schema', () => {
