@@ -78,7 +78,8 @@ export interface CompiledExpression {
 interface JsonataError {
   code?: string;
   position?: number;
-  token?: string;
+  /** A string, or the number itself for a misplaced number literal. */
+  token?: string | number;
   message?: string;
 }
 
@@ -150,7 +151,7 @@ function parse(source: string): { expr: jsonata.Expression; parsed: ParsedExpres
     expr = jsonata(source);
   } catch (error) {
     const e = error as JsonataError;
-    throw new ExpressionSyntaxError(describeSyntaxError(e), e.position ?? 0, e.code ?? 'S0000', e.token);
+    throw new ExpressionSyntaxError(describeSyntaxError(e), e.position ?? 0, e.code ?? 'S0000', e.token === undefined ? undefined : String(e.token));
   }
   const ast = expr.ast() as unknown as AstNode;
   const analysis = analyse(ast);
@@ -223,6 +224,8 @@ export function isTruthy(value: unknown): boolean {
 }
 
 function describeSyntaxError(e: JsonataError): string {
+  // S0201's message is only "Syntax error: <token>"; say what it means.
+  if (e.code === 'S0201' && e.token !== undefined) return `unexpected "${String(e.token)}"`;
   const message = (e.message ?? 'syntax error').replace(/^Syntax error: /, '');
   return e.token !== undefined && !message.includes(String(e.token)) ? `${message} (at "${e.token}")` : message;
 }

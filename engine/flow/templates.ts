@@ -100,6 +100,13 @@ export interface TemplatePath {
   path: string;
   line: number;
   column: number;
+  /**
+   * True when every read of the path handles a missing value itself: passed to
+   * a helper or block (`{{default name "there"}}`, `{{#each items}}`), or shown
+   * inside `{{#if path}}`. A bare `{{name}}` renders a missing value as empty
+   * text, so it is not guarded.
+   */
+  guarded: boolean;
 }
 
 export interface CompiledTemplate {
@@ -189,12 +196,50 @@ function describeParseError(error: unknown, source: string): { line: number; col
   const line = lineMatch ? Number(lineMatch[1]) : 1;
   const column = caret ? caret[1]!.length + 1 : 1;
   const expecting = /Expecting (.*)$/m.exec(text);
-  const got = /got '([^']+)'/.exec(text);
+  const got = /got '([^']+)'/.exec(text)?.[1];
   const lines = source.split('\n');
-  const message = expecting
-    ? `template syntax error${got ? `: unexpected ${got[1] === 'EOF' ? 'end of text' : got[1]}` : ''} — is a {{#block}} unclosed or a {{ … }} incomplete?`
-    : text.split('\n')[0]!;
+  if (got === 'EOF') {
+    // The text ended inside a block: point at the block that is never closed, not at the end.
+    const open = unclosedBlock(source);
+    if (open) return { ...open, message: `{{#${open.name}}} is never closed: add {{/${open.name}}} where it should end` };
+  }
+  const message = !expecting
+    ? text.split('\n')[0]!
+    : got === 'INVALID'
+      ? 'a {{ … }} is not closed properly (a brace is missing)'
+      : `template syntax error${got ? `: unexpected ${TOKEN_WORDS[got] ?? got}` : ''} — is a {{#block}} unclosed or a {{ … }} incomplete?`;
   return { line: Math.min(line, lines.length), column, message };
+}
+
+/** Handlebars' token names in words. */
+const TOKEN_WORDS: Record<string, string> = {
+  EOF: 'end of text',
+  CLOSE: '}}',
+  CLOSE_UNESCAPED: '}}}',
+  OPEN: '{{',
+  OPEN_BLOCK: '{{#',
+  OPEN_ENDBLOCK: '{{/',
+  OPEN_INVERSE: '{{^',
+  INVERSE: '{{else}}',
+  OPEN_SEXPR: '(',
+  CLOSE_SEXPR: ')',
+  ID: 'a name',
+  STRING: 'a quoted text',
+  NUMBER: 'a number',
+  EQUALS: '=',
+};
+
+/** The innermost `{{#name …}}` without its `{{/name}}`, with its 1-based position. */
+function unclosedBlock(source: string): { name: string; line: number; column: number } | undefined {
+  const stack: Array<{ name: string; offset: number }> = [];
+  for (const match of source.matchAll(/\{\{~?\s*([#/])\s*\*?\s*([^\s}~]+)/g)) {
+    if (match[1] === '#') stack.push({ name: match[2]!, offset: match.index });
+    else if (stack.at(-1)?.name === match[2]) stack.pop();
+  }
+  const open = stack.at(-1);
+  if (!open) return undefined;
+  const before = source.slice(0, open.offset).split('\n');
+  return { name: open.name, line: before.length, column: before.at(-1)!.length + 1 };
 }
 
 /** Handlebars' own helpers that flows may not call (`log` writes to the server console). */
@@ -231,32 +276,37 @@ function checkHelper(node: HbNode, isCall: boolean): void {
  */
 function analyse(ast: HbNode): TemplatePath[] {
   const found = new Map<string, TemplatePath>();
-  const add = (parts: string[], node: HbNode) => {
+  // Root paths known to be present where the current block renders ({{#if x}} … {{/if}}).
+  const present: string[] = [];
+  const add = (parts: string[], node: HbNode, asArgument: boolean) => {
     const path = parts.join('.');
-    if (!path || found.has(path)) return;
-    found.set(path, { path, line: node.loc?.start.line ?? 1, column: (node.loc?.start.column ?? 0) + 1 });
+    if (!path) return;
+    const guarded = asArgument || present.some((guard) => path === guard || path.startsWith(`${guard}.`));
+    const existing = found.get(path);
+    if (existing) {
+      if (!guarded) existing.guarded = false;
+      return;
+    }
+    found.set(path, { path, line: node.loc?.start.line ?? 1, column: (node.loc?.start.column ?? 0) + 1, guarded });
   };
 
-  const visitPath = (node: HbNode, level: number) => {
+  /** The root path a path expression reads, or undefined when it is relative to an each/with block. */
+  const rootPath = (node: HbNode, level: number): string[] | undefined => {
     const parts = node.parts ?? [];
-    if (node.data) {
-      if (parts[0] === 'root' && parts.length > 1) add(parts.slice(1), node);
-      return;
-    }
-    if ((node.original ?? '').startsWith('this') && level === 0) {
-      if (parts.length) add(parts, node);
-      return;
-    }
-    if (level - (node.depth ?? 0) === 0 && parts.length) add(parts, node);
+    if (node.data) return parts[0] === 'root' && parts.length > 1 ? parts.slice(1) : undefined;
+    if ((node.original ?? '').startsWith('this') && level === 0) return parts.length ? parts : undefined;
+    return level - (node.depth ?? 0) === 0 && parts.length ? parts : undefined;
   };
 
-  const visitExpr = (node: HbNode | undefined, level: number) => {
+  const visitExpr = (node: HbNode | undefined, level: number, asArgument: boolean) => {
     if (!node) return;
-    if (node.type === 'PathExpression') visitPath(node, level);
-    else if (node.type === 'SubExpression') {
+    if (node.type === 'PathExpression') {
+      const parts = rootPath(node, level);
+      if (parts) add(parts, node, asArgument);
+    } else if (node.type === 'SubExpression') {
       checkHelper(node, true);
-      for (const param of node.params ?? []) visitExpr(param, level);
-      for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level);
+      for (const param of node.params ?? []) visitExpr(param, level, true);
+      for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level, true);
     }
   };
 
@@ -266,9 +316,9 @@ function analyse(ast: HbNode): TemplatePath[] {
         case 'MustacheStatement': {
           const isHelperCall = (node.params?.length ?? 0) > 0 || (node.hash?.pairs.length ?? 0) > 0;
           checkHelper(node, isHelperCall);
-          if (!isHelperCall && node.path) visitExpr(node.path, level);
-          for (const param of node.params ?? []) visitExpr(param, level);
-          for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level);
+          if (!isHelperCall && node.path) visitExpr(node.path, level, false);
+          for (const param of node.params ?? []) visitExpr(param, level, true);
+          for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level, true);
           break;
         }
         case 'BlockStatement': {
@@ -277,11 +327,19 @@ function analyse(ast: HbNode): TemplatePath[] {
           if (helper && CONTEXT_HELPERS.has(helper) && node.params?.length !== 1) {
             throw new TemplateError('syntax', `{{#${helper}}} needs exactly one value, e.g. {{#${helper} patient.children}}`, node.loc?.start.line ?? 1, (node.loc?.start.column ?? 0) + 1);
           }
-          for (const param of node.params ?? []) visitExpr(param, level);
-          for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level);
+          for (const param of node.params ?? []) visitExpr(param, level, true);
+          for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level, true);
           const changesContext = helper === 'each' || helper === 'with';
+          // The branch that renders only when the tested value is there.
+          const tested = node.params?.length === 1 && node.params[0]!.type === 'PathExpression' ? rootPath(node.params[0]!, level)?.join('.') : undefined;
+          const guardProgram = tested !== undefined && (helper === 'if' || helper === 'with') ? tested : undefined;
+          const guardInverse = tested !== undefined && helper === 'unless' ? tested : undefined;
+          if (guardProgram !== undefined) present.push(guardProgram);
           visitBody(node.program?.body, changesContext ? level + 1 : level);
+          if (guardProgram !== undefined) present.pop();
+          if (guardInverse !== undefined) present.push(guardInverse);
           visitBody(node.inverse?.body, level);
+          if (guardInverse !== undefined) present.pop();
           break;
         }
         case 'PartialStatement':

@@ -38,11 +38,20 @@ describe('compileTemplate', () => {
   it('lists root paths with the position of the path itself, not paths relative to each/with blocks', () => {
     const template = compileTemplate('Hello {{patient.parentName}}\n{{#each patient.children}}{{name}} at {{../org.name}} {{@root.call.from}}{{/each}}');
     expect(template.paths).toEqual([
-      { path: 'patient.parentName', line: 1, column: 9 },
-      { path: 'patient.children', line: 2, column: 9 },
-      { path: 'org.name', line: 2, column: 41 },
-      { path: 'call.from', line: 2, column: 57 },
+      { path: 'patient.parentName', line: 1, column: 9, guarded: false },
+      { path: 'patient.children', line: 2, column: 9, guarded: true },
+      { path: 'org.name', line: 2, column: 41, guarded: false },
+      { path: 'call.from', line: 2, column: 57, guarded: false },
     ]);
+  });
+
+  it('marks reads that handle a missing value themselves as guarded', () => {
+    const guarded = (source: string) => Object.fromEntries(checkTemplate(source).paths.map((read) => [read.path, read.guarded]));
+    expect(guarded('{{default name "there"}} {{count items}} {{#if (eq call.direction "in")}}x{{/if}}')).toEqual({ name: true, items: true, 'call.direction': true });
+    expect(guarded('{{#if booking}}Booked {{booking.id}} for {{who}}{{/if}}')).toEqual({ booking: true, 'booking.id': true, who: false });
+    expect(guarded('{{#unless booking}}none{{else}}{{booking.id}}{{/unless}}')).toEqual({ booking: true, 'booking.id': true });
+    expect(guarded('{{name}} and again {{default name "x"}}')).toEqual({ name: false });
+    expect(guarded('{{#with patient}}{{name}}{{/with}} {{#each kids}}{{../org.name}}{{/each}}')).toEqual({ patient: true, kids: true, 'org.name': false });
   });
 
   it('does not expose prototypes', () => {
