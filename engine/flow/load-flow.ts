@@ -6,7 +6,7 @@
  * Browser-safe (the editor bundles it); `loadFlowFile` in load-flow-file.ts
  * adds the file system.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Document, type Node as YamlNode, type YAMLError } from 'yaml';
 import { FLOW_ERRORS } from '../errors/flow-errors.js';
 import type { Finding, SourcePosition } from './finding.js';
 import { pointerSegment } from './flow-model.js';
@@ -53,8 +53,8 @@ const YAML_HINTS: Record<string, string> = {
   BAD_INDENT: 'Check the indentation: nested fields need more spaces than their parent, fields of one mapping the same number. Use spaces, not tabs.',
   TAB_AS_INDENT: 'Indent with spaces; YAML does not allow tabs for indentation.',
   MISSING_CHAR: 'A quote or bracket is not closed.',
-  MULTILINE_IMPLICIT_KEY: 'A key must be on one line; if this is text, quote it or use `|` for several lines.',
-  BLOCK_AS_IMPLICIT_KEY: 'Text containing ": " must be quoted, e.g. `guidance: "Say: hello"`.',
+  MULTILINE_IMPLICIT_KEY: 'A key must be on one line: check the indentation of the lines below; if this is text, quote it or use `|` for several lines.',
+  BLOCK_AS_IMPLICIT_KEY: 'Text containing ": " must be quoted, e.g. `guidance: "Say: hello"`; or the next line is indented more than it should be.',
   BLOCK_IN_FLOW: 'Inside [ ] or { }, write items on one line separated by commas, or use the indented style.',
   UNEXPECTED_TOKEN: 'Quote text that starts with a special character (`@`, `` ` ``, `%`, `*`, `&`, `!`, `|`, `>`) or contains ": " or " #".',
   DUPLICATE_KEY: 'Remove one of them, or rename it (stage names must be unique).',
@@ -111,7 +111,9 @@ export function loadFlowText(text: string, options: LoadOptions = {}): LoadedFlo
     }
   }
 
-  // Duplicate keys and unknown tags still leave a usable document; other errors do not.
+  // Duplicate keys and unknown tags still leave a usable document; other errors
+  // do not, and after the first one YAML's errors are mostly its consequences,
+  // so only the first is reported.
   let fatal = false;
   for (const error of [...doc.errors, ...doc.warnings]) {
     if (error.code === 'DUPLICATE_KEY') {
@@ -129,7 +131,14 @@ export function loadFlowText(text: string, options: LoadOptions = {}): LoadedFlo
       });
       continue;
     }
-    if (error.name === 'YAMLParseError' && error.code !== 'TAG_RESOLVE_FAILED') fatal = true;
+    const isFatal = error.name === 'YAMLParseError' && error.code !== 'TAG_RESOLVE_FAILED';
+    if (isFatal && fatal) continue;
+    fatal ||= isFatal;
+    const unclosed = error.code === 'MISSING_CHAR' && /quote/i.test(error.message) ? unclosedQuoteStart(doc, error.pos[0]) : undefined;
+    if (unclosed !== undefined) {
+      syntax('FLOW_SYNTAX', unclosed, `${format === 'json' ? 'Not valid JSON' : 'Not valid YAML'}: this quoted text is never closed.`, 'Add the closing quote at the end of the text (inside the text, write \\" for a double quote, or \'\' inside single quotes).');
+      continue;
+    }
     syntax('FLOW_SYNTAX', error.pos[0], `${format === 'json' ? 'Not valid JSON' : 'Not valid YAML'}: ${yamlMessage(error)}.`, YAML_HINTS[error.code]);
   }
   findings.sort((a, b) => a.position!.line - b.position!.line || a.position!.column - b.position!.column);
@@ -167,4 +176,17 @@ function findDuplicateKey(doc: Document, offset: number): { pointer: string; key
     return undefined;
   };
   return search(doc.contents as YamlNode | null, '');
+}
+
+/** Where the quoted scalar that runs to `offset` without its closing quote starts. */
+function unclosedQuoteStart(doc: Document, offset: number): number | undefined {
+  let start: number | undefined;
+  visit(doc, {
+    Scalar(_key, node) {
+      const range = node.range;
+      if (!range || (node.type !== Scalar.QUOTE_DOUBLE && node.type !== Scalar.QUOTE_SINGLE)) return;
+      if (range[0] < offset && offset <= range[2] && (start === undefined || range[0] > start)) start = range[0];
+    },
+  });
+  return start;
 }
