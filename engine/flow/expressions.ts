@@ -62,15 +62,8 @@ export interface EvaluationScope {
   now?: number;
 }
 
-export interface CompiledExpression {
-  readonly source: string;
-  /**
-   * Context paths the expression reads from the root, e.g. `patient.children`
-   * for `$count(patient.children) > 1` (used by the linter's variable checks).
-   */
-  readonly paths: readonly string[];
-  /** `$name` variables it reads that are not its own (`$result`, `$args`, …). */
-  readonly variables: readonly string[];
+/** An expression ready to evaluate (also what parseExpression returns). */
+export interface CompiledExpression extends ParsedExpression {
   /** Evaluates over `input`; the result is plain JSON (or undefined). Throws ExpressionEvaluationError. */
   evaluate(input: unknown, scope?: EvaluationScope): unknown;
 }
@@ -135,12 +128,15 @@ export function isBuiltinFunction(name: string): boolean {
 /** JSONata's syntax tree, for static analysis (the linter infers result types from it). */
 export type ExpressionNode = AstNode;
 
-/** An expression parsed and checked, without an evaluator: what the linter needs. */
+/** An expression parsed and checked: what the linter needs. */
 export interface ParsedExpression {
   readonly source: string;
-  /** As CompiledExpression.paths. */
+  /**
+   * Context paths the expression reads from the root, e.g. `patient.children`
+   * for `$count(patient.children) > 1` (used by the linter's variable checks).
+   */
   readonly paths: readonly string[];
-  /** As CompiledExpression.variables. */
+  /** `$name` variables it reads that are not its own (`$result`, `$args`, …). */
   readonly variables: readonly string[];
   readonly ast: ExpressionNode;
 }
@@ -162,18 +158,50 @@ function parse(source: string): { expr: jsonata.Expression; parsed: ParsedExpres
 }
 
 /**
- * Parses and checks an expression without preparing it for evaluation (the
- * same checks as compileExpression). Throws ExpressionSyntaxError.
+ * Parses and checks an expression (the same checks as compileExpression,
+ * whose cache it shares: linting a flow prepares its compilation). Throws
+ * ExpressionSyntaxError.
  */
 export function parseExpression(source: string): ParsedExpression {
-  return parse(source).parsed;
+  return compileExpression(source);
 }
+
+// JSONata 1.8 builds its whole parser for every expression (~0.1 ms each), so
+// a 1,000-stage flow spends most of its validation and compilation parsing.
+// Compiled expressions are kept by source (least recently used dropped past
+// the limit): the linter's parse serves the compiler, a re-lint after an
+// edit parses only what changed, and flows that share an expression share it.
+// Sharing is safe: a CompiledExpression holds no state between evaluations,
+// and evaluation is synchronous and not re-entrant.
+const COMPILED_CACHE_LIMIT = 5_000;
+const compiledCache = new Map<string, CompiledExpression | ExpressionSyntaxError>();
 
 /**
  * Parses and checks an expression. Throws ExpressionSyntaxError for syntax
- * errors and for forbidden functions.
+ * errors and for forbidden functions. The same source gives the same object.
  */
 export function compileExpression(source: string): CompiledExpression {
+  const cached = compiledCache.get(source);
+  if (cached !== undefined) {
+    compiledCache.delete(source);
+    compiledCache.set(source, cached);
+    if (cached instanceof ExpressionSyntaxError) throw new ExpressionSyntaxError(cached.message, cached.offset, cached.jsonataCode, cached.token);
+    return cached;
+  }
+  let compiled: CompiledExpression | ExpressionSyntaxError;
+  try {
+    compiled = build(source);
+  } catch (error) {
+    if (!(error instanceof ExpressionSyntaxError)) throw error;
+    compiled = error;
+  }
+  if (compiledCache.size >= COMPILED_CACHE_LIMIT) compiledCache.delete(compiledCache.keys().next().value!);
+  compiledCache.set(source, compiled);
+  if (compiled instanceof ExpressionSyntaxError) throw compiled;
+  return compiled;
+}
+
+function build(source: string): CompiledExpression {
   const { expr, parsed: analysis } = parse(source);
 
   // The budget is checked on every node JSONata evaluates. Evaluation is
@@ -198,6 +226,7 @@ export function compileExpression(source: string): CompiledExpression {
     source,
     paths: analysis.paths,
     variables: analysis.variables,
+    ast: analysis.ast,
     evaluate(input: unknown, scope: EvaluationScope = {}): unknown {
       const now = scope.now ?? Date.now();
       const bindings: Record<string, unknown> = {

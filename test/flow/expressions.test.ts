@@ -93,6 +93,26 @@ describe('compileExpression', () => {
     expect(errorOf('x + $eval("1")')).toMatchObject({ start: 4 });
   });
 
+  it('keeps compiled expressions by source, so the linter\'s parse serves the compiler', () => {
+    const source = `count_${Date.now()} + 1`;
+    const first = compileExpression(source);
+    expect(compileExpression(source)).toBe(first);
+    expect(parseExpression(source)).toBe(first);
+    // Shared objects evaluate independently: no state leaks from one evaluation to the next.
+    expect(first.evaluate({ [`count_${source.slice(6, -4)}`]: 1 })).toBe(2);
+    const bad = `a +* ${Date.now()}`;
+    const errors = [0, 1].map(() => {
+      try {
+        compileExpression(bad);
+      } catch (error) {
+        return error as ExpressionSyntaxError;
+      }
+      throw new Error('no error');
+    });
+    expect(errors[1]).toBeInstanceOf(ExpressionSyntaxError);
+    expect({ ...errors[1], message: errors[1]!.message }).toEqual({ ...errors[0], message: errors[0]!.message });
+  });
+
   it('stops a runaway expression within its budget', () => {
     const expr = compileExpression('($f := function($n) { $f($n + 1) }; $f(0))');
     const started = Date.now();
