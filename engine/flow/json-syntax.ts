@@ -13,8 +13,25 @@ export interface JsonSyntaxError {
   message: string;
 }
 
+/** A property name written twice in one object (JSON.parse keeps the last silently). */
+export interface JsonDuplicateKey {
+  /** JSON pointer of the property. */
+  pointer: string;
+  key: string;
+  /** 0-based offsets of the repeated and of the first name. */
+  offset: number;
+  firstOffset: number;
+}
+
 /** The first syntax error in `text` read as JSON, or undefined when it is valid JSON. */
 export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
+  return scanJson(text).error;
+}
+
+/** Checks `text` against JSON's grammar and finds duplicate property names, in one pass. */
+export function scanJson(text: string): { error?: JsonSyntaxError; duplicates: JsonDuplicateKey[] } {
+  const duplicates: JsonDuplicateKey[] = [];
+  const path: string[] = [];
   let i = 0;
   const fail = (message: string, offset = i): never => {
     throw { offset, message } satisfies JsonSyntaxError;
@@ -30,14 +47,14 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     }
   };
 
-  const string = () => {
+  const string = (): string => {
     const start = i;
     i++; // opening quote
     while (i < text.length) {
       const c = text[i]!;
       if (c === '"') {
         i++;
-        return;
+        return text.slice(start, i);
       }
       if (c === '\\') {
         const e = text[i + 1];
@@ -52,7 +69,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       if (c.charCodeAt(0) < 0x20) fail('control characters must be escaped in JSON strings');
       i++;
     }
-    fail('this string is never closed (missing ")', start);
+    return fail('this string is never closed (missing ")', start);
   };
 
   const number = () => {
@@ -69,7 +86,10 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     const c = text[i];
     if (c === '{') return object(depth);
     if (c === '[') return array(depth);
-    if (c === '"') return string();
+    if (c === '"') {
+      string();
+      return;
+    }
     if (c === "'") fail('JSON strings use double quotes (")');
     if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return number();
     for (const word of ['true', 'false', 'null']) {
@@ -83,6 +103,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
 
   const object = (depth: number) => {
     let comma = i;
+    const seen = new Map<string, number>();
     i++;
     skipSpace();
     if (text[i] === '}') {
@@ -93,11 +114,18 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
       skipSpace();
       if (text[i] === '}') fail('a comma before "}" is not allowed in JSON (remove the last comma)', comma);
       if (text[i] !== '"') fail(text[i] === "'" ? 'JSON property names use double quotes (")' : `expected a property name in double quotes, found ${describe(i)}`);
-      string();
+      const keyStart = i;
+      const key = JSON.parse(string()) as string;
+      const first = seen.get(key);
+      const segment = key.replaceAll('~', '~0').replaceAll('/', '~1');
+      if (first !== undefined) duplicates.push({ pointer: `${path.map((p) => `/${p}`).join('')}/${segment}`, key, offset: keyStart, firstOffset: first });
+      else seen.set(key, keyStart);
       skipSpace();
       if (text[i] !== ':') fail(`expected ":" after the property name, found ${describe(i)}`);
       i++;
+      path.push(segment);
       value(depth + 1);
+      path.pop();
       const valueEnd = i;
       skipSpace();
       if (text[i] === ',') {
@@ -115,6 +143,7 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
 
   const array = (depth: number) => {
     let comma = i;
+    let index = 0;
     i++;
     skipSpace();
     if (text[i] === ']') {
@@ -124,7 +153,9 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     for (;;) {
       skipSpace();
       if (text[i] === ']') fail('a comma before "]" is not allowed in JSON (remove the last comma)', comma);
+      path.push(String(index++));
       value(depth + 1);
+      path.pop();
       const valueEnd = i;
       skipSpace();
       if (text[i] === ',') {
@@ -145,9 +176,9 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     value(0);
     skipSpace();
     if (i < text.length) fail(`unexpected ${describe(i)} after the end of the JSON value`);
-    return undefined;
+    return { duplicates };
   } catch (error) {
-    if (error && typeof error === 'object' && 'offset' in error) return error as JsonSyntaxError;
+    if (error && typeof error === 'object' && 'offset' in error) return { error: error as JsonSyntaxError, duplicates };
     throw error;
   }
 }

@@ -20,6 +20,7 @@ import { checkContextTypes } from './lint/context-type-check.js';
 import { checkEmbeddedSchemas } from './lint/embedded-schema-check.js';
 import { collectFlowSites } from './lint/flow-sites.js';
 import { createReporter, isObject, type LintContext } from './lint/lint-context.js';
+import { createLintModel } from './lint/lint-model.js';
 import { checkRealtime } from './lint/realtime-check.js';
 import { checkFlowSchema } from './lint/schema-check.js';
 import { checkSourceText } from './lint/source-text-check.js';
@@ -57,7 +58,7 @@ export function lintFlow(input: LoadedFlow | unknown, options: LintOptions = {})
   if (!isObject(document)) return { findings: sortFindings(findings, document) };
 
   const flow = document as unknown as Flow;
-  const model = buildFlowModel(flow);
+  const model = createLintModel(buildFlowModel(flow));
   const sites = collectFlowSites(flow, model);
   const context: LintContext = { document, flow, model, catalog: options.catalog, positions, sites, report };
   const graph = buildStageGraph(model);
@@ -94,37 +95,40 @@ export function lintFlow(input: LoadedFlow | unknown, options: LintOptions = {})
 
 /**
  * Source order: by line and column when positions are known, otherwise by
- * where the pointer is in the document (its keys in order). Findings at the
- * same place keep the order the checks made them.
+ * where the pointer is in the document (the order of its keys). Findings at
+ * the same place keep the order the checks made them.
  */
 function sortFindings(findings: Finding[], document: unknown): Finding[] {
-  if (findings.every((finding) => finding.position)) {
-    return findings
-      .map((finding, index) => ({ finding, index }))
-      .sort((a, b) => a.finding.position!.line - b.finding.position!.line || a.finding.position!.column - b.finding.position!.column || a.index - b.index)
-      .map(({ finding }) => finding);
-  }
-  const order = documentOrder(document);
-  const rank = (pointer: string): number => {
-    for (let segments = parsePointer(pointer); ; segments = segments.slice(0, -1)) {
-      const found = order.get(segments.join('\u0000'));
-      if (found !== undefined || segments.length === 0) return found ?? 0;
+  const keyed = findings.map((finding, index) => ({ finding, index, order: finding.position ? [] : documentOrder(document, finding.pointer) }));
+  keyed.sort((a, b) => {
+    const pa = a.finding.position;
+    const pb = b.finding.position;
+    if (pa && pb) return pa.line - pb.line || pa.column - pb.column || a.index - b.index;
+    if (pa || pb) return pa ? -1 : 1;
+    for (let i = 0; i < Math.max(a.order.length, b.order.length); i++) {
+      const x = a.order[i] ?? -1;
+      const y = b.order[i] ?? -1;
+      if (x !== y) return x - y;
     }
-  };
-  return findings
-    .map((finding, index) => ({ finding, index, rank: finding.position ? -1 : rank(finding.pointer) }))
-    .sort((a, b) => a.rank - b.rank || a.index - b.index)
-    .map(({ finding }) => finding);
+    return a.index - b.index;
+  });
+  return keyed.map(({ finding }) => finding);
 }
 
-/** Pre-order rank of every path in a plain value. */
-function documentOrder(document: unknown): Map<string, number> {
-  const order = new Map<string, number>();
-  const walk = (value: unknown, path: string[]) => {
-    order.set(path.join('\u0000'), order.size);
-    if (Array.isArray(value)) value.forEach((item, i) => walk(item, [...path, String(i)]));
-    else if (isObject(value)) for (const [key, inner] of Object.entries(value)) walk(inner, [...path, key]);
-  };
-  walk(document, []);
+/** Where a pointer is in a plain value, as the index of each step among its siblings (a missing step sorts after them). */
+function documentOrder(document: unknown, pointer: string): number[] {
+  const order: number[] = [];
+  let current = document;
+  for (const segment of parsePointer(pointer)) {
+    if (Array.isArray(current)) {
+      order.push(Number(segment));
+      current = current[Number(segment)];
+    } else if (isObject(current)) {
+      const keys = Object.keys(current);
+      const index = keys.indexOf(segment);
+      order.push(index < 0 ? keys.length : index);
+      current = index < 0 ? undefined : current[segment];
+    } else break;
+  }
   return order;
 }

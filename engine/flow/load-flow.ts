@@ -10,7 +10,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type
 import { FLOW_ERRORS } from '../errors/flow-errors.js';
 import type { Finding, SourcePosition } from './finding.js';
 import { pointerSegment } from './flow-model.js';
-import { findJsonSyntaxError } from './json-syntax.js';
+import { scanJson } from './json-syntax.js';
 import { createSourcePositions, type SourcePositions } from './source-positions.js';
 
 export type FlowFormat = 'yaml' | 'json';
@@ -90,9 +90,8 @@ export function loadFlowText(text: string, options: LoadOptions = {}): LoadedFlo
     });
   };
 
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, schema: 'core' });
-  const positions = createSourcePositions(doc, lineCounter, text);
-  const result = (value: unknown): LoadedFlow => ({
+  const parse = (counter: LineCounter) => parseDocument(text, { lineCounter: counter, uniqueKeys: true, prettyErrors: false, keepSourceTokens: false, schema: 'core' });
+  const result = (value: unknown, positions: SourcePositions): LoadedFlow => ({
     [LOADED]: true,
     value,
     findings,
@@ -104,12 +103,39 @@ export function loadFlowText(text: string, options: LoadOptions = {}): LoadedFlo
   });
 
   if (format === 'json') {
-    const jsonError = findJsonSyntaxError(text);
-    if (jsonError) {
-      syntax('FLOW_SYNTAX', jsonError.offset, `Not valid JSON: ${jsonError.message}.`, 'Fix the JSON at this position (property names and text in double quotes, commas between items, none after the last).');
-      return result(undefined);
+    // JSON: the grammar and duplicate names are checked by one scan, the value
+    // comes from the native parser (many times faster than YAML's), and the
+    // YAML parse that gives positions runs only if something asks for one.
+    const scanned = scanJson(text);
+    let positions: SourcePositions | undefined;
+    const lazyPositions = lazySourcePositions(() => {
+      if (!positions) {
+        const counter = new LineCounter();
+        positions = createSourcePositions(parse(counter), counter, text);
+      }
+      return positions;
+    });
+    for (const start of lineStartsOf(text)) lineCounter.addNewLine(start);
+    if (scanned.error) {
+      syntax('FLOW_SYNTAX', scanned.error.offset, `Not valid JSON: ${scanned.error.message}.`, 'Fix the JSON at this position (property names and text in double quotes, commas between items, none after the last).');
+      return result(undefined, lazyPositions);
     }
+    for (const duplicate of scanned.duplicates) {
+      findings.push({
+        code: 'FLOW_DUPLICATE_KEY',
+        severity: FLOW_ERRORS.FLOW_DUPLICATE_KEY.severity,
+        pointer: duplicate.pointer,
+        ...(file !== undefined ? { file } : {}),
+        position: at(duplicate.offset),
+        message: `\`${duplicate.key}\` is written twice in the same mapping (first on line ${at(duplicate.firstOffset).line}); only the last one would be used.`,
+        hint: YAML_HINTS.DUPLICATE_KEY,
+      });
+    }
+    return result(JSON.parse(text) as unknown, lazyPositions);
   }
+
+  const doc = parse(lineCounter);
+  const positions = createSourcePositions(doc, lineCounter, text);
 
   // Duplicate keys and unknown tags still leave a usable document; other errors
   // do not, and after the first one YAML's errors are mostly its consequences,
@@ -136,21 +162,38 @@ export function loadFlowText(text: string, options: LoadOptions = {}): LoadedFlo
     fatal ||= isFatal;
     const unclosed = error.code === 'MISSING_CHAR' && /quote/i.test(error.message) ? unclosedQuoteStart(doc, error.pos[0]) : undefined;
     if (unclosed !== undefined) {
-      syntax('FLOW_SYNTAX', unclosed, `${format === 'json' ? 'Not valid JSON' : 'Not valid YAML'}: this quoted text is never closed.`, 'Add the closing quote at the end of the text (inside the text, write \\" for a double quote, or \'\' inside single quotes).');
+      syntax('FLOW_SYNTAX', unclosed, 'Not valid YAML: this quoted text is never closed.', 'Add the closing quote at the end of the text (inside the text, write \\" for a double quote, or \'\' inside single quotes).');
       continue;
     }
-    syntax('FLOW_SYNTAX', error.pos[0], `${format === 'json' ? 'Not valid JSON' : 'Not valid YAML'}: ${yamlMessage(error)}.`, YAML_HINTS[error.code]);
+    syntax('FLOW_SYNTAX', error.pos[0], `Not valid YAML: ${yamlMessage(error)}.`, YAML_HINTS[error.code]);
   }
   findings.sort((a, b) => a.position!.line - b.position!.line || a.position!.column - b.position!.column);
-  if (fatal) return result(undefined);
+  if (fatal) return result(undefined, positions);
 
   try {
-    return result(doc.toJS({ maxAliasCount: 100 }));
+    return result(doc.toJS({ maxAliasCount: 100 }), positions);
   } catch (error) {
     // toJS refuses alias bombs ("excessive alias count").
     syntax('FLOW_SYNTAX', 0, `Not valid YAML: ${error instanceof Error ? error.message : String(error)}.`, 'Use fewer aliases (`*name`); write the values out instead.');
-    return result(undefined);
+    return result(undefined, positions);
   }
+}
+
+/** Offsets where each line starts, as YAML's LineCounter records them (the first line at 0). */
+function* lineStartsOf(text: string): Generator<number> {
+  yield 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) yield i + 1;
+}
+
+/** SourcePositions that build the real ones on first use. */
+function lazySourcePositions(build: () => SourcePositions): SourcePositions {
+  return {
+    positionOf: (pointer) => build().positionOf(pointer),
+    keyPositionOf: (pointer) => build().keyPositionOf(pointer),
+    anchorOf: (pointer) => build().anchorOf(pointer),
+    positionInString: (pointer, offset) => build().positionInString(pointer, offset),
+    positionInStringAt: (pointer, line, column) => build().positionInStringAt(pointer, line, column),
+  };
 }
 
 /** The pointer of the key written at `offset` (a duplicate the parser reported), and where the key was first written. */

@@ -9,10 +9,9 @@
  * quoted scalars and for block scalars (`|`, `>`), best effort for multi-line
  * plain and quoted scalars (YAML folds their line breaks).
  */
-import { isMap, isScalar, isSeq, Scalar, type Document, type LineCounter, type Node as YamlNode } from 'yaml';
+import { isMap, isScalar, isSeq, Scalar, type Document, type LineCounter, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import type { SourcePosition } from './finding.js';
-import { parentPointer } from './json-pointer.js';
-import { pointerSegment } from './flow-model.js';
+import { parsePointer } from './json-pointer.js';
 
 /** Positions in one loaded file. Every method returns undefined when the document has no node there or above. */
 export interface SourcePositions {
@@ -38,31 +37,49 @@ interface Entry {
 }
 
 export function createSourcePositions(doc: Document, lineCounter: LineCounter, text: string): SourcePositions {
-  let index: Map<string, Entry> | undefined;
   const offsetMaps = new Map<string, number[] | null>();
-
-  // One walk, on first use: findings are reported for a small part of a big flow.
-  const entries = (): Map<string, Entry> => {
-    if (index) return index;
-    index = new Map();
-    const walk = (node: YamlNode | null | undefined, pointer: string, key?: YamlNode) => {
-      if (!node) return;
-      index!.set(pointer, key ? { node, key } : { node });
-      if (isMap(node)) {
-        for (const pair of node.items) {
-          const keyNode = pair.key as YamlNode | null;
-          const name = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
-          const value = (pair.value as YamlNode | null) ?? keyNode;
-          // A key written twice: the later pair wins, as it does in the parsed value.
-          if (value) walk(value, `${pointer}/${pointerSegment(name)}`, keyNode ?? undefined);
-        }
-      } else if (isSeq(node)) {
-        node.items.forEach((item, i) => walk(item as YamlNode, `${pointer}/${i}`));
+  // Keys of a mapping, indexed the first time a pointer passes through it:
+  // findings concern a few places of a big flow, so the document is never walked whole.
+  const keyIndexes = new WeakMap<object, Map<string, Pair>>();
+  const keysOf = (map: YAMLMap): Map<string, Pair> => {
+    let index = keyIndexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const pair of map.items) {
+        const key = pair.key as YamlNode | null;
+        // A key written twice: the later pair wins, as it does in the parsed value.
+        index.set(isScalar(key) ? String(key.value) : String(key), pair as Pair);
       }
-      // Aliases are not followed: a finding inside one points at the alias.
-    };
-    walk(doc.contents as YamlNode | null, '');
+      keyIndexes.set(map, index);
+    }
     return index;
+  };
+
+  /** The node at a pointer, or its nearest existing ancestor. Aliases are not followed: a finding inside one points at the alias. */
+  const nearest = (pointer: string): { entry: Entry; exact: boolean } | undefined => {
+    const root = doc.contents as YamlNode | null;
+    if (!root) return undefined;
+    let entry: Entry = { node: root };
+    for (const segment of parsePointer(pointer)) {
+      const node = entry.node;
+      let next: Entry | undefined;
+      if (isMap(node)) {
+        const pair = keysOf(node).get(segment);
+        const key = (pair?.key as YamlNode | null) ?? undefined;
+        const value = (pair?.value as YamlNode | null) ?? key;
+        if (pair && value) next = key ? { node: value, key } : { node: value };
+      } else if (isSeq(node) && /^\d+$/.test(segment)) {
+        const item = node.items[Number(segment)] as YamlNode | undefined;
+        if (item) next = { node: item };
+      }
+      if (!next) return { entry, exact: false };
+      entry = next;
+    }
+    return { entry, exact: true };
+  };
+  const entryAt = (pointer: string): Entry | undefined => {
+    const found = nearest(pointer);
+    return found?.exact ? found.entry : undefined;
   };
 
   const at = (offset: number): SourcePosition => {
@@ -70,26 +87,12 @@ export function createSourcePositions(doc: Document, lineCounter: LineCounter, t
     return { line, column: col };
   };
 
-  const nearest = (pointer: string): { entry: Entry; exact: boolean } | undefined => {
-    const map = entries();
-    let current = pointer;
-    let exact = true;
-    for (;;) {
-      const entry = map.get(current);
-      if (entry) return { entry, exact };
-      if (current === '') return undefined;
-      current = parentPointer(current);
-      exact = false;
-    }
-  };
-
   const startOf = (node: YamlNode): number | undefined => node.range?.[0];
 
   const offsetMap = (pointer: string): number[] | null => {
     const cached = offsetMaps.get(pointer);
     if (cached !== undefined) return cached;
-    const entry = entries().get(pointer);
-    const node = entry?.node;
+    const node = entryAt(pointer)?.node;
     const map = node && isScalar(node) && typeof node.value === 'string' && node.range ? mapScalar(node as Scalar<string>, text) : null;
     offsetMaps.set(pointer, map);
     return map;
@@ -122,7 +125,7 @@ export function createSourcePositions(doc: Document, lineCounter: LineCounter, t
       return at(map[clamped]!);
     },
     positionInStringAt(pointer, line, column) {
-      const entry = entries().get(pointer);
+      const entry = entryAt(pointer);
       const value = entry && isScalar(entry.node) && typeof entry.node.value === 'string' ? entry.node.value : undefined;
       if (value === undefined) return this.positionOf(pointer);
       return this.positionInString(pointer, offsetOfLineColumn(value, line, column));

@@ -128,6 +128,10 @@ describe('loadFlowText (JSON)', () => {
     ]);
     expect(result.findings[0]!.message).toContain('first on line 3');
     expect(result.value).toEqual({ stages: { a: {} } });
+    const nested = loadFlowText('{"a": [{"b": 1}, {"b~/": 1,\n "b~/": 2}]}', { format: 'json' });
+    expect(nested.findings).toEqual([expect.objectContaining({ code: 'FLOW_DUPLICATE_KEY', pointer: '/a/1/b~0~1', position: { line: 2, column: 2 } })]);
+    expect(nested.value).toEqual({ a: [{ b: 1 }, { 'b~/': 2 }] });
+    expect(nested.positionOf('/a/1')).toEqual({ line: 1, column: 18 });
   });
 });
 

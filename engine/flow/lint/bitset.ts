@@ -38,7 +38,8 @@ export class Bitset {
   orInPlace(other: Bitset): boolean {
     let changed = false;
     for (let i = 0; i < this.words.length; i++) {
-      const next = this.words[i]! | other.words[i]!;
+      // `|` and `&` give signed 32-bit results; compare as unsigned, as the array stores them.
+      const next = (this.words[i]! | other.words[i]!) >>> 0;
       if (next !== this.words[i]) {
         this.words[i] = next;
         changed = true;
@@ -51,7 +52,33 @@ export class Bitset {
   andInPlace(other: Bitset): boolean {
     let changed = false;
     for (let i = 0; i < this.words.length; i++) {
-      const next = this.words[i]! & other.words[i]!;
+      const next = (this.words[i]! & other.words[i]!) >>> 0;
+      if (next !== this.words[i]) {
+        this.words[i] = next;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** this ∩= (a ∪ b), without building a ∪ b; returns whether this changed. */
+  andUnionInPlace(a: Bitset, b: Bitset): boolean {
+    let changed = false;
+    for (let i = 0; i < this.words.length; i++) {
+      const next = (this.words[i]! & (a.words[i]! | b.words[i]!)) >>> 0;
+      if (next !== this.words[i]) {
+        this.words[i] = next;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** this ∪= (a ∪ b); returns whether this changed. */
+  orUnionInPlace(a: Bitset, b: Bitset): boolean {
+    let changed = false;
+    for (let i = 0; i < this.words.length; i++) {
+      const next = (this.words[i]! | a.words[i]! | b.words[i]!) >>> 0;
       if (next !== this.words[i]) {
         this.words[i] = next;
         changed = true;

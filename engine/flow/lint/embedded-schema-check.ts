@@ -5,7 +5,7 @@
  * meta-schema lets through: `maxLenght` would silently check nothing), and
  * `context.initial` matches `context.schema`.
  */
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { joinPointer } from '../json-pointer.js';
 import { translateAjvError, describeValue, sentence } from './ajv-messages.js';
 import { didYouMean, listNames } from './did-you-mean.js';
@@ -52,13 +52,13 @@ function locations(context: LintContext): SchemaLocation[] {
   return list;
 }
 
-/** Misspelt or unknown keywords, anywhere in a schema. */
-function unknownKeywords(schema: unknown, pointer: string, report: (pointer: string, keyword: string) => void): void {
+/** Misspelt or unknown keywords, anywhere in a schema. The path is kept as segments and joined only to report. */
+function unknownKeywords(schema: unknown, pointer: string, report: (pointer: string, keyword: string) => void, path: Array<string | number> = []): void {
   if (!isObject(schema)) return;
-  for (const key of Object.keys(schema)) if (!KEYWORDS.has(key)) report(joinPointer(pointer, key), key);
-  for (const key of SCHEMA_VALUED) unknownKeywords(schema[key], joinPointer(pointer, key), report);
-  for (const key of SCHEMA_LISTS) if (Array.isArray(schema[key])) (schema[key] as unknown[]).forEach((sub, i) => unknownKeywords(sub, joinPointer(pointer, key, i), report));
-  for (const key of SCHEMA_MAPS) for (const [name, sub] of entriesOf(schema[key])) unknownKeywords(sub, joinPointer(pointer, key, name), report);
+  for (const key of Object.keys(schema)) if (!KEYWORDS.has(key)) report(joinPointer(pointer, ...path, key), key);
+  for (const key of SCHEMA_VALUED) if (schema[key] !== undefined) unknownKeywords(schema[key], pointer, report, [...path, key]);
+  for (const key of SCHEMA_LISTS) if (Array.isArray(schema[key])) (schema[key] as unknown[]).forEach((sub, i) => unknownKeywords(sub, pointer, report, [...path, key, i]));
+  for (const key of SCHEMA_MAPS) for (const [name, sub] of entriesOf(schema[key])) unknownKeywords(sub, pointer, report, [...path, key, name]);
 }
 
 /** One finding per place: the meta-schema reports `type: strin` three ways (enum, array, anyOf). */
@@ -98,26 +98,30 @@ export function checkEmbeddedSchemas(context: LintContext): void {
     }
 
     // A schema the meta-schema accepts can still fail to compile (a `$ref` to nowhere, a bad `pattern`).
+    // The context schema is compiled once, in the form that checks `context.initial`.
     if (valid && (location.pointer === '/context/schema' || location.pointer === '/outcome/schema' || location.pointer.endsWith('/parameters'))) {
-      const compiled = compileUserSchema(location.schema);
+      const compiled = compileUserSchema(location.pointer === '/context/schema' ? initialContextSchema(location.schema) : location.schema);
       if ('error' in compiled) invalid(location.pointer, `${sentence(location.what)} cannot be used: ${compiled.error}.`, 'Check `$ref`s (only `#/$defs/…` inside the same schema) and `pattern`s.');
-      else if (location.pointer === '/context/schema') checkInitialContext(context, location.schema);
+      else if (location.pointer === '/context/schema') checkInitialContext(context, compiled.validate);
     }
   }
 }
 
 /**
- * `context.initial` against `context.schema`. Starting values are partial —
- * calls add values when they start — so the top-level `required` is not
- * enforced here; everything the initial values do contain must match.
+ * The context schema as `context.initial` must match it. Starting values are
+ * partial — calls add values when they start — so the top-level `required` is
+ * not enforced; everything the initial values do contain must match.
  */
-function checkInitialContext(context: LintContext, schema: Record<string, unknown>): void {
-  const initial = isObject(context.flow.context) ? context.flow.context.initial : undefined;
-  if (!isObject(initial)) return;
+function initialContextSchema(schema: Record<string, unknown>): Record<string, unknown> {
   const { required: _required, ...partial } = schema;
-  const compiled = compileUserSchema(partial);
-  if ('error' in compiled || compiled.validate(initial)) return;
-  for (const error of compiled.validate.errors ?? []) {
+  return partial;
+}
+
+/** `context.initial` against the context schema (compiled by initialContextSchema). */
+function checkInitialContext(context: LintContext, validate: ValidateFunction): void {
+  const initial = isObject(context.flow.context) ? context.flow.context.initial : undefined;
+  if (!isObject(initial) || validate(initial)) return;
+  for (const error of validate.errors ?? []) {
     if (error.keyword === 'if' || error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
     const translated = translateAjvError(error, `/context/initial${error.instancePath}`, {
       describe: (pointer) => (pointer === '/context/initial' ? 'the initial context' : `\`${pointer.slice('/context/initial/'.length).replaceAll('/', '.')}\` in the initial context`),

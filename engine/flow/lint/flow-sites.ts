@@ -84,8 +84,8 @@ export interface FlowSites {
 // Parsing is the expensive part of linting; the editor re-lints on every
 // change, so unchanged text is not parsed twice. Bounded so a long-running
 // server does not grow without limit.
+// (Expressions are cached by expressions.ts itself, shared with the compiler.)
 const CACHE_LIMIT = 20_000;
-const expressionCache = new Map<string, ParsedExpression | ExpressionSyntaxError>();
 const templateCache = new Map<string, CheckedTemplate | TemplateError>();
 
 function cached<T>(cache: Map<string, T>, source: string, parse: () => T): T {
@@ -98,14 +98,12 @@ function cached<T>(cache: Map<string, T>, source: string, parse: () => T): T {
 }
 
 export function parseExpressionCached(source: string): ParsedExpression | ExpressionSyntaxError {
-  return cached(expressionCache, source, () => {
-    try {
-      return parseExpression(source);
-    } catch (error) {
-      if (error instanceof ExpressionSyntaxError) return error;
-      throw error;
-    }
-  });
+  try {
+    return parseExpression(source);
+  } catch (error) {
+    if (error instanceof ExpressionSyntaxError) return error;
+    throw error;
+  }
 }
 
 export function checkTemplateCached(source: string): CheckedTemplate | TemplateError {

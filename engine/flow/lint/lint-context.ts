@@ -7,9 +7,9 @@ import type { ConnectorCatalog } from '../../connectors/catalog.js';
 import { FLOW_ERRORS, type FlowFindingCode } from '../../errors/flow-errors.js';
 import type { Flow } from '../../types/flow.generated.js';
 import type { Finding, SourcePosition } from '../finding.js';
-import type { FlowModel } from '../flow-model.js';
 import type { SourcePositions } from '../source-positions.js';
 import type { FlowSites } from './flow-sites.js';
+import type { LintModel } from './lint-model.js';
 
 export interface ReportOptions {
   hint?: string | undefined;
@@ -24,7 +24,8 @@ export interface LintContext {
   /** The document as loaded; only `flow` is typed, and it may not match the schema: check shapes before use. */
   readonly document: unknown;
   readonly flow: Flow;
-  readonly model: FlowModel;
+  /** The flow's indexed view (queries remembered for the run). */
+  readonly model: LintModel;
   readonly catalog: ConnectorCatalog | undefined;
   readonly positions: SourcePositions | undefined;
   /** Expressions, templates and variable writes, found once. */

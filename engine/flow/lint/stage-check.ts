@@ -63,9 +63,9 @@ export function checkStages(context: LintContext, graph: StageGraph = buildStage
         reported.add(node.name);
         continue;
       }
-      const leavesInside = node.kind === 'group' ? graph.leaves.filter((leaf) => model.ancestors(leaf.name).includes(node.name)) : [node];
+      const leavesInside = model.leavesUnder(node.name);
       if (node.kind === 'group' && leavesInside.length === 0) continue;
-      if (leavesInside.some((leaf) => graph.reachable.has(leaf.name))) continue;
+      if (leavesInside.some((leaf) => graph.reachable.has(leaf))) continue;
       reported.add(node.name);
       report('FLOW_UNREACHABLE_STAGE', node.pointer, `No path from the first stage (\`${graph.entry}\`) leads to ${node.kind === 'group' ? 'group' : 'stage'} \`${node.name}\`, so calls never enter it.`, {
         hint: 'Add a transition to it (`to: ' + node.name + '`), or remove it.',

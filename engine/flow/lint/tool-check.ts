@@ -20,9 +20,8 @@ export function toolsRunOnEnter(context: LintContext, stage: string): Set<string
 /** Tools that can run while a call is in `stage`: offered to the model (where it talks) or run on entry. For a group, in any stage inside it. */
 export function toolsThatCanRun(context: LintContext, graph: StageGraph, stage: string): Set<string> {
   const { model } = context;
-  const leaves = model.stages.get(stage)?.kind === 'group' ? graph.leaves.filter((leaf) => model.ancestors(leaf.name).includes(stage)).map((leaf) => leaf.name) : [stage];
   const tools = new Set<string>();
-  for (const leaf of leaves) {
+  for (const leaf of model.leavesUnder(stage)) {
     if (graph.talks(leaf)) for (const tool of model.toolNames(leaf)) tools.add(tool);
     for (const tool of toolsRunOnEnter(context, leaf)) tools.add(tool);
   }

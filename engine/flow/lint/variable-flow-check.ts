@@ -12,13 +12,15 @@
  * For every variable a template or expression reads, where it is evaluated:
  * - defined on every path there: fine;
  * - defined on some paths but not all: a warning that names a path where it
- *   is missing (`greeting → reassure → gather`);
+ *   is missing (`greeting → reassure → gather`), unless the read handles a
+ *   missing value itself (`{{default x …}}`, `{{#if x}}`, `$exists(x)`);
  * - defined on no path and not declared in `context.schema`: an error.
  *   (Declared but never set: the call supplies it when it starts.)
  *
- * Both analyses are bitset fixpoints over the graph — linear in stages ×
- * variables / 32 per pass — and a breadth-first search per variable to name a
- * path, run only for variables that need one.
+ * The facts are the distinct paths read; states are bitsets over them. Both
+ * analyses (must: intersection, may: union) are worklist fixpoints whose meet
+ * allocates nothing; what each edge defines is computed once. A path is named
+ * by a breadth-first search per variable, only for variables that need one.
  */
 import { describePointer } from './describe-pointer.js';
 import { didYouMean, listNames } from './did-you-mean.js';
@@ -33,11 +35,13 @@ import { ancestorPaths, rootOf } from './variable-paths.js';
 /** The call's own facts, always defined. */
 export const CALL_FIELDS = ['id', 'from', 'to', 'direction', 'parameters', 'startedAt'] as const;
 
+type Site = ExpressionSite | TemplateSite;
+
 interface Read {
   path: string;
-  /** The site handles a missing value itself (`{{default x …}}`, `{{#if x}}`, `$exists(x)`): no "may be empty" warning. */
+  fact: number;
+  /** The site handles a missing value itself: no "may be empty" warning. */
   guarded: boolean;
-  site: ExpressionSite | TemplateSite;
   /** Offset in the string, or line/column for templates. */
   offset?: number;
   line?: number;
@@ -47,59 +51,66 @@ interface Read {
 /** Where a site is evaluated. */
 type Place =
   | { kind: 'body'; leaf: string }
-  | { kind: 'transition'; leaf: string; site: ExpressionSite }
+  | { kind: 'transition'; leaf: string }
   | { kind: 'action'; leaf: string; stage: string; index: number }
   | { kind: 'start'; index: number }
   | { kind: 'end' }
   | { kind: 'anywhere' };
 
+type Mode = 'must' | 'may';
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export function checkVariableFlow(context: LintContext, graph: StageGraph): void {
   const { model, flow, sites } = context;
   const contextSchema = isObject(flow.context) && isObject(flow.context.schema) ? flow.context.schema : undefined;
 
-  // --- Reads -----------------------------------------------------------------
-  const reads: Read[] = [];
+  // --- Reads, per site; `call.*` is checked by name, the rest by flow --------------
+  const factIndex = new Map<string, number>();
+  const readsOf = new Map<Site, Read[]>();
+  const reportRead = (code: 'FLOW_UNDEFINED_VARIABLE' | 'FLOW_MAYBE_UNDEFINED_VARIABLE', site: Site, read: Pick<Read, 'offset' | 'line' | 'column'>, message: string, hint: string | undefined) => {
+    const position =
+      read.line !== undefined ? context.positions?.positionInStringAt(site.pointer, read.line, read.column!) : context.positions?.positionInString(site.pointer, read.offset ?? 0);
+    context.report(code, site.pointer, message, { hint, position });
+  };
+  const addRead = (site: Site, path: string, guarded: boolean, where: Pick<Read, 'offset' | 'line' | 'column'>) => {
+    if (rootOf(path) === 'call') {
+      const field = path.split('.')[1];
+      if (field !== undefined && !(CALL_FIELDS as readonly string[]).includes(field)) {
+        reportRead('FLOW_UNDEFINED_VARIABLE', site, where, `\`${path}\` is not one of the call's facts (${describePointer(site.pointer)}).`, didYouMean(field, CALL_FIELDS) ?? `\`call\` has ${listNames([...CALL_FIELDS])}; custom values arrive in \`call.parameters\`.`);
+      }
+      return;
+    }
+    let fact = factIndex.get(path);
+    if (fact === undefined) factIndex.set(path, (fact = factIndex.size));
+    let list = readsOf.get(site);
+    if (!list) readsOf.set(site, (list = []));
+    list.push({ path, fact, guarded, ...where });
+  };
   for (const site of sites.expressions) {
     if ('jsonataCode' in site.parsed) continue;
     for (const path of site.parsed.paths) {
       const at = site.source.indexOf(path);
-      const guarded = new RegExp(`\\$exists\\(\\s*${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\)`).test(site.source);
-      reads.push({ path, guarded, site, offset: at >= 0 ? at : Math.max(0, site.source.indexOf(rootOf(path))) });
+      const guarded = site.source.includes('$exists') && new RegExp(`\\$exists\\(\\s*${escapeRegExp(path)}\\s*\\)`).test(site.source);
+      addRead(site, path, guarded, { offset: at >= 0 ? at : Math.max(0, site.source.indexOf(rootOf(path))) });
     }
   }
   for (const site of sites.templates) {
     if ('kind' in site.parsed) continue;
-    for (const read of site.parsed.paths) reads.push({ path: read.path, guarded: read.guarded, site, line: read.line, column: read.column });
+    for (const read of site.parsed.paths) addRead(site, read.path, read.guarded, { line: read.line, column: read.column });
   }
-
-  const report = (code: 'FLOW_UNDEFINED_VARIABLE' | 'FLOW_MAYBE_UNDEFINED_VARIABLE', read: Read, message: string, hint: string | undefined) => {
-    const position =
-      read.line !== undefined
-        ? context.positions?.positionInStringAt(read.site.pointer, read.line, read.column!)
-        : context.positions?.positionInString(read.site.pointer, read.offset ?? 0);
-    context.report(code, read.site.pointer, message, { hint, position });
-  };
-
-  // `call.*` is checked by name, not by flow.
-  const contextReads: Read[] = [];
-  for (const read of reads) {
-    if (rootOf(read.path) !== 'call') {
-      contextReads.push(read);
-      continue;
-    }
-    const field = read.path.split('.')[1];
-    if (field === undefined || (CALL_FIELDS as readonly string[]).includes(field)) continue;
-    report('FLOW_UNDEFINED_VARIABLE', read, `\`${read.path}\` is not one of the call's facts (${describePointer(read.site.pointer)}).`, didYouMean(field, CALL_FIELDS) ?? `\`call\` has ${listNames([...CALL_FIELDS])}; custom values arrive in \`call.parameters\`.`);
-  }
-  if (contextReads.length === 0) return;
-
-  // --- Facts: the distinct paths read; a definition sets every fact it covers --
-  const factIndex = new Map<string, number>();
-  for (const read of contextReads) if (!factIndex.has(read.path)) factIndex.set(read.path, factIndex.size);
+  if (factIndex.size === 0) return;
   const size = factIndex.size;
-  const descendants = new Map<string, number[]>();
-  for (const [path, index] of factIndex) for (const ancestor of ancestorPaths(path)) descendants.set(ancestor, [...(descendants.get(ancestor) ?? []), index]);
 
+  // --- Definitions → facts ------------------------------------------------------------
+  const descendants = new Map<string, number[]>();
+  for (const [path, index] of factIndex) {
+    for (const ancestor of ancestorPaths(path)) {
+      let list = descendants.get(ancestor);
+      if (!list) descendants.set(ancestor, (list = []));
+      list.push(index);
+    }
+  }
   /** Facts a definition of `path` covers: itself, its ancestors (they now exist) and, when its content is unknown (opaque), everything below it. */
   const cover = (into: Bitset, path: string, opaque: boolean) => {
     const own = factIndex.get(path);
@@ -114,25 +125,29 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
     for (const write of writes) if (write.via !== 'collect' || !write.optional) cover(into, write.path, true);
   };
 
-  // Tool assigns, by tool.
   const assignsOf = new Map<string, Bitset>();
   for (const write of sites.writes) {
     if (write.via !== 'assign' || write.owner.type !== 'tool') continue;
-    const bits = assignsOf.get(write.owner.tool) ?? new Bitset(size);
+    let bits = assignsOf.get(write.owner.tool);
+    if (!bits) assignsOf.set(write.owner.tool, (bits = new Bitset(size)));
     cover(bits, write.path, true);
-    assignsOf.set(write.owner.tool, bits);
   }
+  const actionGens = new Map<unknown, Bitset>();
   const actionGen = (action: ReturnType<FlowSites['actionsOf']>[number]): Bitset => {
-    const bits = new Bitset(size);
-    coverWrites(bits, action.writes);
-    if (action.run) {
-      const assigned = assignsOf.get(action.run.tool);
-      if (assigned) bits.orInPlace(assigned);
+    let bits = actionGens.get(action);
+    if (!bits) {
+      bits = new Bitset(size);
+      coverWrites(bits, action.writes);
+      if (action.run) {
+        const assigned = assignsOf.get(action.run.tool);
+        if (assigned) bits.orInPlace(assigned);
+      }
+      actionGens.set(action, bits);
     }
     return bits;
   };
 
-  // --- Start state -------------------------------------------------------------
+  // --- Start state ------------------------------------------------------------------------
   const startBase = new Bitset(size);
   const initial = isObject(flow.context) ? flow.context.initial : undefined;
   const coverValue = (path: string, value: unknown) => {
@@ -156,180 +171,207 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
     }
   };
   coverRequired(contextSchema, '');
-  const startActions = sites.actionsOf('onStart');
   const startBefore: Bitset[] = [];
   let startState = startBase.clone();
-  for (const action of startActions) {
+  for (const action of sites.actionsOf('onStart')) {
     startBefore.push(startState.clone());
     startState = startState.union(actionGen(action));
   }
 
-  // --- Stage entry and edges -----------------------------------------------------
-  interface EntryPart {
-    tool?: string;
-    bits: Bitset;
-  }
-  const entryParts = new Map<string, EntryPart[]>();
-  const partsOf = (leaf: string): EntryPart[] => {
-    let parts = entryParts.get(leaf);
-    if (!parts) {
-      const chain = [...model.ancestors(leaf).reverse(), leaf];
-      parts = chain.flatMap((stage) => sites.actionsOf('onEnter', stage).map((action) => ({ ...(action.run ? { tool: action.run.tool } : {}), bits: actionGen(action) })));
-      entryParts.set(leaf, parts);
-    }
-    return parts;
-  };
+  // --- What entering a stage and taking an edge define ----------------------------------------
+  const EMPTY = new Bitset(size);
   const entryGenCache = new Map<string, Bitset>();
-  const entryGen = (leaf: string, except?: string): Bitset => {
-    const key = except === undefined ? leaf : `${leaf}\u0000${except}`;
+  /**
+   * Defined by the onEnter actions of a stage and its groups (outermost
+   * first); `except` a tool whose run failed. A stage without onEnter of its
+   * own shares its group's set (most stages), so this costs one set per group.
+   */
+  const entryGen = (stage: string, except?: string): Bitset => {
+    const key = except === undefined ? stage : `${stage}\u0000${except}`;
     let bits = entryGenCache.get(key);
     if (!bits) {
-      bits = new Bitset(size);
-      for (const part of partsOf(leaf)) if (except === undefined || part.tool !== except) bits.orInPlace(part.bits);
+      const parent = model.stages.get(stage)?.parent ?? null;
+      const inherited = parent !== null ? entryGen(parent, except) : EMPTY;
+      const own = sites.actionsOf('onEnter', stage).filter((action) => except === undefined || action.run?.tool !== except);
+      if (own.length === 0) bits = inherited;
+      else {
+        bits = inherited.clone();
+        for (const action of own) bits.orInPlace(actionGen(action));
+      }
       entryGenCache.set(key, bits);
     }
     return bits;
   };
-
   const writesByTransition = new Map<string, WriteSite[]>();
   for (const write of sites.writes) {
-    if (write.owner.type === 'transition') {
-      const pointer = write.owner.transition.pointer;
-      writesByTransition.set(pointer, [...(writesByTransition.get(pointer) ?? []), write]);
-    }
+    if (write.owner.type !== 'transition') continue;
+    const pointer = write.owner.transition.pointer;
+    let list = writesByTransition.get(pointer);
+    if (!list) writesByTransition.set(pointer, (list = []));
+    list.push(write);
   }
   const toolOf = (on: unknown, suffix: '.done' | '.error') => (isString(on) && on.endsWith(suffix) ? on.slice(0, -suffix.length) : undefined);
-  const edgeGenCache = new Map<string, Bitset>();
-  /** What taking a transition defines: its `set`, the intent's required `collect`, a finished tool's `assign`. */
-  const edgeGen = (edge: StageEdge): Bitset | undefined => {
-    const transition = edge.transition;
-    if (!transition) return undefined;
-    let bits = edgeGenCache.get(transition.pointer);
-    if (!bits) {
-      bits = new Bitset(size);
-      coverWrites(bits, writesByTransition.get(transition.pointer) ?? []);
+  const transitionGenCache = new Map<string, Bitset | null>();
+  /** What taking a transition defines: its `set`, the intent's required `collect`, a finished tool's `assign` (null: nothing). */
+  const transitionGen = (transition: NonNullable<StageEdge['transition']>): Bitset | null => {
+    let bits = transitionGenCache.get(transition.pointer);
+    if (bits === undefined) {
+      const writes = writesByTransition.get(transition.pointer) ?? [];
       const done = toolOf(transition.transition.on, '.done');
-      if (done) {
-        const assigned = assignsOf.get(done);
+      const assigned = done ? assignsOf.get(done) : undefined;
+      if (writes.length === 0 && !assigned) bits = null;
+      else {
+        bits = new Bitset(size);
+        coverWrites(bits, writes);
         if (assigned) bits.orInPlace(assigned);
       }
-      edgeGenCache.set(transition.pointer, bits);
+      transitionGenCache.set(transition.pointer, bits);
     }
     return bits;
   };
-  /** The state leaving `leaf` along `edge`, given the state it was entered with. */
-  const outAlong = (leaf: string, edge: StageEdge, state: Bitset): Bitset => {
-    const failed = edge.transition ? toolOf(edge.transition.transition.on, '.error') : undefined;
-    const out = state.union(entryGen(leaf, failed));
-    const gen = edgeGen(edge);
-    if (gen) out.orInPlace(gen);
-    return out;
+  const producedCache = new Map<StageEdge, Bitset>();
+  /** What leaving a stage along an edge adds to the state it was entered with: its entry actions (minus a failed tool's assign) and what the transition defines. Shared, not copied, when the edge adds nothing of its own. */
+  const produced = (edge: StageEdge): Bitset => {
+    let bits = producedCache.get(edge);
+    if (!bits) {
+      const transition = edge.transition;
+      const entry = entryGen(edge.from, transition ? toolOf(transition.transition.on, '.error') : undefined);
+      const gen = transition ? transitionGen(transition) : null;
+      bits = gen ? entry.union(gen) : entry;
+      producedCache.set(edge, bits);
+    }
+    return bits;
   };
 
-  // --- The two analyses ------------------------------------------------------------
-  const solve = (mode: 'must' | 'may'): Map<string, Bitset> => {
-    const states = new Map<string, Bitset>();
-    if (graph.entry === undefined) return states;
-    states.set(graph.entry, startState.clone());
-    const queue = [graph.entry];
-    const queued = new Set(queue);
-    while (queue.length) {
-      const leaf = queue.shift()!;
-      queued.delete(leaf);
-      const state = states.get(leaf)!;
-      for (const edge of graph.edgesFrom(leaf)) {
-        const out = outAlong(leaf, edge, state);
-        const current = states.get(edge.to);
+  // --- The two analyses ------------------------------------------------------------------------
+  // Stages as numbers, edges as arrays with what each defines: the fixpoints and path searches touch nothing else.
+  const leafIndex = new Map(graph.leaves.map((leaf, i) => [leaf.name, i]));
+  const adjacency = graph.leaves.map((leaf) => graph.edgesFrom(leaf.name).map((edge) => ({ to: leafIndex.get(edge.to)!, produced: produced(edge) })));
+  const entryIndex = graph.entry !== undefined ? leafIndex.get(graph.entry) : undefined;
+
+  const solve = (mode: Mode): Array<Bitset | undefined> => {
+    const states: Array<Bitset | undefined> = new Array(graph.leaves.length);
+    if (entryIndex === undefined) return states;
+    states[entryIndex] = startState.clone();
+    const queue: number[] = [entryIndex];
+    const queued = new Uint8Array(graph.leaves.length);
+    queued[entryIndex] = 1;
+    for (let head = 0; head < queue.length; head++) {
+      const from = queue[head]!;
+      queued[from] = 0;
+      const state = states[from]!;
+      for (const edge of adjacency[from]!) {
+        const current = states[edge.to];
         let changed: boolean;
         if (!current) {
-          states.set(edge.to, out);
+          states[edge.to] = state.union(edge.produced);
           changed = true;
-        } else changed = mode === 'must' ? current.andInPlace(out) : current.orInPlace(out);
-        if (changed && !queued.has(edge.to)) {
-          queued.add(edge.to);
+        } else changed = mode === 'must' ? current.andUnionInPlace(state, edge.produced) : current.orUnionInPlace(state, edge.produced);
+        if (changed && !queued[edge.to]) {
+          queued[edge.to] = 1;
           queue.push(edge.to);
         }
       }
     }
     return states;
   };
-  const must = solve('must');
-  const may = solve('may');
+  const solvedStates = { must: solve('must'), may: solve('may') };
+  const solved = {
+    must: { get: (leaf: string) => solvedStates.must[leafIndex.get(leaf) ?? -1], has: (leaf: string) => solvedStates.must[leafIndex.get(leaf) ?? -1] !== undefined },
+    may: { get: (leaf: string) => solvedStates.may[leafIndex.get(leaf) ?? -1] },
+  };
 
   // Everything defined anywhere: for sites evaluated only in unreachable stages (no path to judge).
   const everywhere = startState.clone();
   for (const write of sites.writes) if (write.via !== 'collect' || !write.optional) cover(everywhere, write.path, true);
   for (const bits of assignsOf.values()) everywhere.orInPlace(bits);
-  // After the call: anything defined on some path into some stage.
-  const atEnd = startState.clone();
-  for (const leaf of graph.leaves) {
-    const state = may.get(leaf.name);
-    if (state) atEnd.orInPlace(state.union(entryGen(leaf.name)));
-  }
 
-  // --- Where each site is evaluated ------------------------------------------------
-  const leavesUnder = (stage: string) => graph.leaves.filter((leaf) => leaf.name === stage || model.ancestors(leaf.name).includes(stage)).map((leaf) => leaf.name);
-  const talkingLeaves = graph.leaves.filter((leaf) => graph.talks(leaf.name)).map((leaf) => leaf.name);
+  const bodyCache = { must: new Map<string, Bitset>(), may: new Map<string, Bitset>() };
+  /** The state while the call is in a stage (after its entry actions). */
+  const body = (leaf: string, mode: Mode): Bitset | undefined => {
+    let bits = bodyCache[mode].get(leaf);
+    if (!bits) {
+      const state = solved[mode].get(leaf);
+      if (!state) return undefined;
+      bodyCache[mode].set(leaf, (bits = state.union(entryGen(leaf))));
+    }
+    return bits;
+  };
+  let atEnd: Bitset | undefined;
+  /** After the call: anything defined on some path into some stage. */
+  const endState = () => {
+    if (!atEnd) {
+      atEnd = startState.clone();
+      for (const leaf of graph.leaves) {
+        const state = body(leaf.name, 'may');
+        if (state) atEnd.orInPlace(state);
+      }
+    }
+    return atEnd;
+  };
+
+  // --- Where each site is evaluated -------------------------------------------------------------
+  const reachable = (leaf: string) => solved.must.has(leaf);
   const actionPlaces = (owner: Extract<SiteOwner, { type: 'action' }>): Place[] => {
     if (owner.list === 'onStart') return [{ kind: 'start', index: owner.index }];
     if (owner.list === 'onEnd') return [{ kind: 'end' }];
-    return leavesUnder(owner.stage!).map((leaf) => ({ kind: 'action', leaf, stage: owner.stage!, index: owner.index }));
+    return model.leavesUnder(owner.stage!).filter(reachable).map((leaf) => ({ kind: 'action', leaf, stage: owner.stage!, index: owner.index }));
   };
-  const placesOf = (site: ExpressionSite | TemplateSite): Place[] => {
+  const placesOf = (site: Site): Place[] => {
     const owner = site.owner;
     switch (owner.type) {
       case 'agent':
-        return talkingLeaves.map((leaf) => ({ kind: 'body', leaf }));
+        return graph.leaves.filter((leaf) => reachable(leaf.name) && graph.talks(leaf.name)).map((leaf) => ({ kind: 'body', leaf: leaf.name }));
       case 'stage':
-        return leavesUnder(owner.stage).map((leaf) => ({ kind: 'body', leaf }));
+        return model.leavesUnder(owner.stage).filter(reachable).map((leaf) => ({ kind: 'body', leaf }));
       case 'tool': {
-        const places: Place[] = talkingLeaves.filter((leaf) => model.toolNames(leaf).includes(owner.tool)).map((leaf) => ({ kind: 'body', leaf }));
+        const places: Place[] = model
+          .stagesOffering(owner.tool)
+          .filter((leaf) => reachable(leaf) && graph.talks(leaf))
+          .map((leaf) => ({ kind: 'body', leaf }));
         for (const run of sites.runs) if (run.tool === owner.tool) places.push(...actionPlaces(run.owner));
         return places;
       }
       case 'action':
         return actionPlaces(owner);
       case 'transition': {
-        const transition = owner.transition;
-        const leaves = transition.source === null ? graph.leaves.filter((leaf) => model.acceptsGlobal(leaf.name)).map((leaf) => leaf.name) : leavesUnder(transition.source);
-        return leaves.filter((leaf) => !isFinal(model.stages.get(leaf))).map((leaf) => ({ kind: 'transition', leaf, site: site as ExpressionSite }));
+        const source = owner.transition.source;
+        const leaves = source === null ? graph.leaves.map((leaf) => leaf.name).filter((leaf) => model.acceptsGlobal(leaf)) : model.leavesUnder(source);
+        return leaves.filter((leaf) => reachable(leaf) && !isFinal(model.stages.get(leaf))).map((leaf) => ({ kind: 'transition', leaf }));
       }
       case 'outcome':
         return [{ kind: 'end' }];
     }
   };
 
-  /** The state at a place, for one analysis; undefined when the place is never reached. */
-  const stateAt = (place: Place, states: Map<string, Bitset>, mode: 'must' | 'may'): Bitset | undefined => {
+  /** The state where a site is evaluated, for one analysis; undefined when there is no such state (no path judges it). */
+  const stateAt = (site: Site, place: Place, mode: Mode): Bitset | undefined => {
     switch (place.kind) {
       case 'start':
         return startBefore[place.index] ?? startState;
       case 'end':
-        return mode === 'may' ? atEnd : undefined;
+        return mode === 'may' ? endState() : undefined;
       case 'anywhere':
         return mode === 'may' ? everywhere : undefined;
-      case 'body': {
-        const state = states.get(place.leaf);
-        return state && state.union(entryGen(place.leaf));
-      }
+      case 'body':
+        return body(place.leaf, mode);
       case 'transition': {
-        const state = states.get(place.leaf);
-        if (!state) return undefined;
-        const transition = (place.site.owner as Extract<SiteOwner, { type: 'transition' }>).transition;
+        const transition = (site.owner as Extract<SiteOwner, { type: 'transition' }>).transition;
         const on = transition.transition.on;
-        const out = state.union(entryGen(place.leaf, toolOf(on, '.error')));
+        const isSet = site.kind === 'expression' && site.role === 'transition-set';
+        // Most conditions see exactly the stage's state: no copy.
+        if (!isSet && !isString(on)) return body(place.leaf, mode);
+        const out = solved[mode].get(place.leaf)!.union(entryGen(place.leaf, toolOf(on, '.error')));
         const done = toolOf(on, '.done');
         if (done && assignsOf.has(done)) out.orInPlace(assignsOf.get(done)!);
-        if (place.site.role === 'transition-set') coverWrites(out, (writesByTransition.get(transition.pointer) ?? []).filter((write) => write.via === 'collect'));
+        // A transition's `set` is evaluated after the intent's values are stored.
+        if (isSet) coverWrites(out, (writesByTransition.get(transition.pointer) ?? []).filter((write) => write.via === 'collect'));
         return out;
       }
       case 'action': {
-        const state = states.get(place.leaf);
-        if (!state) return undefined;
-        const out = state.clone();
+        const out = solved[mode].get(place.leaf)!.clone();
         // Groups' onEnter run first (outermost first), then the stage's own, in order.
-        const chain = [...model.ancestors(place.leaf).reverse(), place.leaf];
-        for (const stage of chain) {
+        for (const stage of [...model.ancestors(place.leaf)].reverse().concat(place.leaf)) {
           const actions = sites.actionsOf('onEnter', stage);
           const until = stage === place.stage ? place.index : actions.length;
           for (let i = 0; i < until; i++) out.orInPlace(actionGen(actions[i]!));
@@ -340,7 +382,30 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
     }
   };
 
-  // --- Judge every read ------------------------------------------------------------
+  // --- Naming a path, explaining an error -----------------------------------------------------
+  /** Shortest chain of stages from the first stage to `target` along which `fact` stays undefined (breadth-first, stopping there). */
+  const witness = (fact: number, target: string): string | undefined => {
+    const end = leafIndex.get(target);
+    if (entryIndex === undefined || end === undefined || startState.has(fact)) return undefined;
+    // -2: not reached; -1: the start.
+    const parents = new Int32Array(graph.leaves.length).fill(-2);
+    parents[entryIndex] = -1;
+    const queue = [entryIndex];
+    for (let head = 0; head < queue.length && parents[end] === -2; head++) {
+      const from = queue[head]!;
+      for (const edge of adjacency[from]!) {
+        if (parents[edge.to] !== -2 || edge.produced.has(fact)) continue;
+        parents[edge.to] = from;
+        queue.push(edge.to);
+      }
+    }
+    if (parents[end] === -2) return undefined;
+    const chain: string[] = [];
+    for (let at = end; at >= 0; at = parents[at]!) chain.push(graph.leaves[at]!.name);
+    chain.reverse();
+    // A long path is named by its ends: where it starts, and the last stages before the read.
+    return (chain.length > 8 ? [...chain.slice(0, 3), `… (${chain.length - 6} more) …`, ...chain.slice(-3)] : chain).join(' → ');
+  };
   const declaredCache = new Map<string, boolean>();
   const isDeclared = (path: string): boolean => {
     let declared = declaredCache.get(path);
@@ -351,35 +416,6 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
     }
     return declared;
   };
-
-  const placeCache = new Map<ExpressionSite | TemplateSite, Place[]>();
-  const witnessCache = new Map<number, Map<string, string | null>>();
-  /** Shortest chain of stages from the first stage to `target` on which fact `fact` stays undefined. */
-  const witness = (fact: number, target: string): string | undefined => {
-    let parents = witnessCache.get(fact);
-    if (!parents) {
-      parents = new Map();
-      if (graph.entry !== undefined && !startState.has(fact)) {
-        parents.set(graph.entry, null);
-        const queue = [graph.entry];
-        for (let i = 0; i < queue.length; i++) {
-          const leaf = queue[i]!;
-          for (const edge of graph.edgesFrom(leaf)) {
-            if (parents.has(edge.to)) continue;
-            if (outAlong(leaf, edge, new Bitset(size)).has(fact)) continue;
-            parents.set(edge.to, leaf);
-            queue.push(edge.to);
-          }
-        }
-      }
-      witnessCache.set(fact, parents);
-    }
-    if (!parents.has(target)) return undefined;
-    const chain: string[] = [];
-    for (let at: string | null = target; at !== null; at = parents.get(at) ?? null) chain.unshift(at);
-    return chain.join(' → ');
-  };
-
   const knownNames = (): string[] => {
     const names = new Set<string>();
     for (const write of sites.writes) names.add(write.path);
@@ -393,52 +429,64 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
       if (!(write.path === path || path.startsWith(`${write.path}.`) || write.path.startsWith(`${path}.`))) continue;
       const owner = write.owner;
       writers.add(
-        owner.type === 'tool' ? `tool \`${owner.tool}\`` : owner.type === 'transition' ? (owner.transition.source === null ? 'a global transition' : `a transition of stage \`${owner.transition.source}\``) : owner.type === 'action' ? (owner.stage ? `the onEnter of stage \`${owner.stage}\`` : `\`${owner.list}\``) : 'the flow',
+        owner.type === 'tool'
+          ? `tool \`${owner.tool}\``
+          : owner.type === 'transition'
+            ? owner.transition.source === null
+              ? 'a global transition'
+              : `a transition of stage \`${owner.transition.source}\``
+            : owner.type === 'action'
+              ? owner.stage
+                ? `the onEnter of stage \`${owner.stage}\``
+                : `\`${owner.list}\``
+              : 'the flow',
       );
     }
     return [...writers];
   };
 
-  for (const read of contextReads) {
-    const fact = factIndex.get(read.path)!;
-    let places = placeCache.get(read.site);
-    if (!places) {
-      places = placesOf(read.site).filter((place) => !('leaf' in place) || must.has(place.leaf));
-      if (places.length === 0) places = [{ kind: 'anywhere' }];
-      placeCache.set(read.site, places);
-    }
-    let missingAt: Place | undefined;
-    let definedSomewhere = false;
+  // --- Judge every read, site by site ------------------------------------------------------------
+  for (const [site, reads] of readsOf) {
+    let places = placesOf(site);
+    if (places.length === 0) places = [{ kind: 'anywhere' }];
+    const missingAt = new Map<Read, Place>();
+    const definedSomewhere = new Set<Read>();
     for (const place of places) {
-      const mustState = stateAt(place, must, 'must');
-      const mayState = stateAt(place, may, 'may');
-      if (mayState?.has(fact)) definedSomewhere = true;
-      if (mustState !== undefined && !mustState.has(fact) && missingAt === undefined) missingAt = place;
-      if (place.kind === 'end' && !mayState?.has(fact)) missingAt ??= place;
+      const must = stateAt(site, place, 'must');
+      const may = stateAt(site, place, 'may');
+      for (const read of reads) {
+        if (may?.has(read.fact)) definedSomewhere.add(read);
+        const missing = place.kind === 'end' ? !may?.has(read.fact) : must !== undefined && !must.has(read.fact);
+        if (missing && !missingAt.has(read)) missingAt.set(read, place);
+      }
     }
-    if (!definedSomewhere) {
-      if (isDeclared(read.path)) continue;
-      const writers = writersOf(read.path);
-      const where =
-        missingAt && 'leaf' in missingAt ? `no path into stage \`${missingAt.leaf}\` sets it` : missingAt?.kind === 'start' ? 'nothing sets it before this `onStart` action' : 'nothing in the flow sets it';
-      report(
-        'FLOW_UNDEFINED_VARIABLE',
+    for (const read of reads) {
+      const place = missingAt.get(read);
+      if (!definedSomewhere.has(read)) {
+        if (isDeclared(read.path)) continue;
+        const writers = writersOf(read.path);
+        const where = place && 'leaf' in place ? `no path into stage \`${place.leaf}\` sets it` : place?.kind === 'start' ? 'nothing sets it before this `onStart` action' : 'nothing in the flow sets it';
+        reportRead(
+          'FLOW_UNDEFINED_VARIABLE',
+          site,
+          read,
+          `\`${read.path}\` is read in ${describePointer(site.pointer)}, but nothing defines it: ${where}, and \`context.schema\` does not declare it.`,
+          didYouMean(read.path, knownNames()) ??
+            (writers.length
+              ? `It is set by ${writers.join(', ')}, but no path into this stage passes there first.`
+              : 'Give it a value (`context.initial`, a `collect`, a `set`, a tool `assign`), declare it in `context.schema` if calls start with it, or fix the name.'),
+        );
+        continue;
+      }
+      if (!place || !('leaf' in place) || read.guarded) continue;
+      const path = witness(read.fact, place.leaf);
+      reportRead(
+        'FLOW_MAYBE_UNDEFINED_VARIABLE',
+        site,
         read,
-        `\`${read.path}\` is read in ${describePointer(read.site.pointer)}, but nothing defines it: ${where}, and \`context.schema\` does not declare it.`,
-        didYouMean(read.path, knownNames()) ??
-          (writers.length
-            ? `It is set by ${writers.join(', ')}, but no path into this stage passes there first.`
-            : 'Give it a value (`context.initial`, a `collect`, a `set`, a tool `assign`), declare it in `context.schema` if calls start with it, or fix the name.'),
+        `\`${read.path}\` may be empty in stage \`${place.leaf}\` (${describePointer(site.pointer)}): ${path ? `it is not set on the path ${path}` : 'it is not set on every path into the stage'}.`,
+        `Set it on that path too, give it a starting value in \`context.initial\`${contextSchema ? ', mark it `required` in `context.schema` if every call starts with it' : ''}, or guard it (\`{{default …}}\`, \`$exists(…)\`).`,
       );
-      continue;
     }
-    if (!missingAt || !('leaf' in missingAt) || read.guarded) continue;
-    const path = witness(fact, missingAt.leaf);
-    report(
-      'FLOW_MAYBE_UNDEFINED_VARIABLE',
-      read,
-      `\`${read.path}\` may be empty in stage \`${missingAt.leaf}\` (${describePointer(read.site.pointer)}): ${path ? `it is not set on the path ${path}` : 'it is not set on every path into the stage'}.`,
-      `Set it on that path too, give it a starting value in \`context.initial\`${contextSchema ? ', mark it `required` in `context.schema` if every call starts with it' : ''}, or guard it (\`{{default …}}\`, \`$exists(…)\`).`,
-    );
   }
 }
