@@ -1,4 +1,4 @@
 /** The command table: one line per command, each loaded only when used. */
 import { registerCommand } from './main.js';
 
-void registerCommand;
+registerCommand('validate', async () => (await import('./validate-command.js')).validateCommand);
