@@ -97,6 +97,7 @@ function cached<T>(cache: Map<string, T>, source: string, parse: () => T): T {
   return value;
 }
 
+/** Parses an expression (cached by expressions.ts), returning the syntax error instead of throwing it. */
 export function parseExpressionCached(source: string): ParsedExpression | ExpressionSyntaxError {
   try {
     return parseExpression(source);
@@ -106,6 +107,7 @@ export function parseExpressionCached(source: string): ParsedExpression | Expres
   }
 }
 
+/** Checks a template (cached here by source), returning the error instead of throwing it. */
 export function checkTemplateCached(source: string): CheckedTemplate | TemplateError {
   return cached(templateCache, source, () => {
     try {

@@ -92,21 +92,3 @@ export function buildStageGraph(model: FlowModel): StageGraph {
     },
   };
 }
-
-/** Shortest chain of stages from the entry to `target` along edges `allowed` accepts, as "a → b → c". */
-export function describePath(graph: StageGraph, target: string, allowed: (edge: StageEdge) => boolean = () => true, start = graph.entry): string | undefined {
-  if (start === undefined) return undefined;
-  const parent = new Map<string, string | null>([[start, null]]);
-  const queue = [start];
-  for (let i = 0; i < queue.length && !parent.has(target); i++) {
-    for (const edge of graph.edgesFrom(queue[i]!)) {
-      if (parent.has(edge.to) || !allowed(edge)) continue;
-      parent.set(edge.to, queue[i]!);
-      queue.push(edge.to);
-    }
-  }
-  if (!parent.has(target)) return undefined;
-  const chain: string[] = [];
-  for (let at: string | null = target; at !== null; at = parent.get(at) ?? null) chain.unshift(at);
-  return chain.join(' → ');
-}
