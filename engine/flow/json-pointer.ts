@@ -18,20 +18,3 @@ export function parsePointer(pointer: string): string[] {
 export function joinPointer(base: string, ...segments: Array<string | number>): string {
   return base + segments.map((segment) => `/${pointerSegment(segment)}`).join('');
 }
-
-/** The pointer one level up; `''` stays `''`. */
-export function parentPointer(pointer: string): string {
-  const slash = pointer.lastIndexOf('/');
-  return slash <= 0 ? '' : pointer.slice(0, slash);
-}
-
-/** The value at a pointer in a plain JSON value, or undefined. */
-export function valueAt(root: unknown, pointer: string): unknown {
-  let current = root;
-  for (const segment of parsePointer(pointer)) {
-    if (Array.isArray(current)) current = current[Number(segment)];
-    else if (current !== null && typeof current === 'object' && Object.hasOwn(current, segment)) current = (current as Record<string, unknown>)[segment];
-    else return undefined;
-  }
-  return current;
-}

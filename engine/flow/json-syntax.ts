@@ -1,10 +1,10 @@
 /**
- * Finds the first JSON syntax error in a text, with its offset. `.json` flows
- * are read by the YAML parser (one position model for both formats), but YAML
- * accepts things JSON does not — comments, trailing commas, single quotes,
- * unquoted keys — and other tools reading the same file would reject them. So
- * a `.json` file is held to JSON's grammar first. (`JSON.parse` is no help
- * here: Node 20's messages do not always carry a position.)
+ * Checks a text against JSON's grammar in one pass: the first syntax error
+ * with its offset, and property names written twice (JSON.parse keeps the
+ * last one silently). `.json` flows are held to JSON's rules — YAML, which
+ * gives both formats their positions, would accept comments, trailing commas
+ * and single quotes that other tools reading the file reject — and JSON.parse
+ * is no help for errors: Node 20's messages do not always carry a position.
  */
 
 export interface JsonSyntaxError {
@@ -21,11 +21,6 @@ export interface JsonDuplicateKey {
   /** 0-based offsets of the repeated and of the first name. */
   offset: number;
   firstOffset: number;
-}
-
-/** The first syntax error in `text` read as JSON, or undefined when it is valid JSON. */
-export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
-  return scanJson(text).error;
 }
 
 /** Checks `text` against JSON's grammar and finds duplicate property names, in one pass. */

@@ -5,9 +5,8 @@
  * checks of values against schemas written inside the flow.
  */
 import type { ErrorObject } from 'ajv';
-import { describeFieldPath, describePointer, pointerSubject } from './describe-pointer.js';
+import { describePointer, pointerSubject } from './describe-pointer.js';
 import { didYouMean, listNames } from './did-you-mean.js';
-import { parsePointer } from '../json-pointer.js';
 
 const TYPE_WORDS: Record<string, string> = {
   string: 'text',
@@ -154,11 +153,4 @@ export function translateAjvError(
     default:
       return { pointer, kind: 'other', message: `${sentence(where)}: ${error.message ?? 'is not valid'}.`, hint: description };
   }
-}
-
-/** The last named field of a pointer, for short messages. */
-export function fieldName(pointer: string): string {
-  const segments = parsePointer(pointer);
-  const named = segments.filter((segment) => !/^\d+$/.test(segment));
-  return named.length ? describeFieldPath([named.at(-1)!]) : 'the value';
 }

@@ -33,9 +33,6 @@ export interface LintContext {
   report(code: FlowFindingCode, pointer: string, message: string, options?: ReportOptions): void;
 }
 
-/** One family of checks. */
-export type LintCheck = (context: LintContext) => void;
-
 /** Builds findings with the code's catalogue severity and a position from the source, when there is one. */
 export function createReporter(findings: Finding[], positions: SourcePositions | undefined, file: string | undefined): LintContext['report'] {
   return (code, pointer, message, options = {}) => {
