@@ -145,8 +145,34 @@ const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethod
 
 type HandlebarsInput = Parameters<typeof hb.compile>[0];
 
+// Parsing is most of the cost of checking a template (Handlebars' generated
+// parser), and the linter and the compiler both need it: parses are kept by
+// source (least recently used dropped past the limit), like compiled
+// expressions, so validating then compiling a flow parses each template once.
+// Entries are never mutated; `paths` are copied out for callers.
+const PARSE_CACHE_LIMIT = 5_000;
+const parseCache = new Map<string, { ast: HbNode; paths: TemplatePath[] } | TemplateError>();
+
 /** Parses a template and checks it (syntax, partials, helpers); throws TemplateError with its position. */
 function parseChecked(source: string): { ast: HbNode; paths: TemplatePath[] } {
+  let entry = parseCache.get(source);
+  if (entry !== undefined) {
+    parseCache.delete(source);
+  } else {
+    try {
+      entry = parseUncached(source);
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      entry = error;
+    }
+    if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.delete(parseCache.keys().next().value!);
+  }
+  parseCache.set(source, entry);
+  if (entry instanceof TemplateError) throw new TemplateError(entry.kind, entry.message, entry.line, entry.column);
+  return { ast: entry.ast, paths: entry.paths.map((path) => ({ ...path })) };
+}
+
+function parseUncached(source: string): { ast: HbNode; paths: TemplatePath[] } {
   let ast: HbNode;
   try {
     ast = hb.parse(source) as unknown as HbNode;
