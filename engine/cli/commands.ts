@@ -2,4 +2,5 @@
 import { registerCommand } from './main.js';
 
 registerCommand('serve', async () => (await import('./serve-command.js')).serveCommand);
+registerCommand('validate', async () => (await import('./validate-command.js')).validateCommand);
 registerCommand('demo', async () => (await import('./demo-command.js')).demoCommand);
