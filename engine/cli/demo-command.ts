@@ -8,16 +8,16 @@
  * with arguments and results, the SMS, the end) and leaves the call in the
  * store (`./data` by default) for the API.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
 import { loadCalendarSeed } from '../../connectors/calendar/seed.js';
 import { loadCrmSeed } from '../../connectors/crm/seed.js';
 import { loadConfig } from '../config/load-config.js';
 import { createEngine, type Engine } from '../engine.js';
-import { isParleyError } from '../errors/parley-error.js';
+import { ParleyError, isParleyError } from '../errors/parley-error.js';
+import { loadFlowFile } from '../flow/load-flow-file.js';
 import { build } from '../server/app.js';
 import type { CallEvent } from '../store/call-event.js';
 import type { CallRecord } from '../store/call-repository.js';
@@ -83,7 +83,12 @@ interface DemoOptions {
 }
 
 async function runDemo(options: DemoOptions, io: CliIO): Promise<number> {
-  const flow = { ...(parse(readFileSync(options.flowFile, 'utf8')) as Flow), id: DEMO_FLOW_ID };
+  const loaded = await loadFlowFile(options.flowFile);
+  const syntax = loaded.findings[0];
+  if (syntax || typeof loaded.value !== 'object' || loaded.value === null) {
+    throw new ParleyError('FLOW_SYNTAX', `${options.flowFile}: ${syntax?.message ?? 'not a flow document'}`);
+  }
+  const flow = { ...(loaded.value as Flow), id: DEMO_FLOW_ID };
   const script = dentalOutreachDemoScript();
   // Twilio's SIDs never repeat; calls of earlier demos are in the same store.
   const twilioRest = createFakeTwilioRest({ sidOffset: Date.now() });

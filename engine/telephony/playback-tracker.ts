@@ -16,11 +16,13 @@
  * - an echo of the mark at position P arriving at time E: P had played by E
  *   (an upper bound — the echo took one network trip back).
  *
- * The estimate takes the middle of the tightest bounds (the network trip is
- * about the same both ways), never less than the last echoed position, never
- * more than the audio sent, nor more than `MARK_ECHO_SLACK_MS` past a mark
- * that has not echoed (Twilio stalled). A barge-in truncates the model's item
- * at `itemPlayedMs(item)`. Pure bookkeeping with an injected clock.
+ * The estimate takes the tightest upper bound, the most prompt echo so far
+ * (before the first echo: the send): it never claims the caller heard more
+ * than an echo proves, and one late echo changes nothing. It is never less
+ * than the last echoed position, never more than the audio sent, nor more
+ * than `MARK_ECHO_SLACK_MS` past a mark that has not echoed (Twilio stalled).
+ * A barge-in truncates the model's item at `itemPlayedMs(item)`. Pure
+ * bookkeeping with an injected clock.
  */
 
 /** A mark waiting for its echo. */
@@ -131,7 +133,7 @@ export class PlaybackTracker {
   /** Estimated timeline position played by now. */
   playedMs(): number {
     if (this.echoedMs >= this.sentMs) return this.sentMs;
-    const start = this.startHigh === undefined ? this.startLow : (this.startLow + this.startHigh) / 2;
+    const start = this.startHigh ?? this.startLow;
     const linear = this.now() - start;
     const next = this.pending[0];
     const cap = next ? Math.min(this.sentMs, next.endMs + MARK_ECHO_SLACK_MS) : this.sentMs;

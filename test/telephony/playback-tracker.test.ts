@@ -26,17 +26,20 @@ describe('PlaybackTracker', () => {
     expect(playback.playedMs()).toBe(100 + MARK_ECHO_SLACK_MS);
   });
 
-  it('takes the middle between the send and the echoes (the network trip is the same both ways)', () => {
+  it('trusts the most prompt echo: the caller heard at least what it proves', () => {
     const { playback, at } = tracker();
     const marks = send(playback, 'item-1', 6);
-    at(240); // the mark after 200 ms of audio echoes 40 ms late: Twilio started 0–40 ms after the send
+    at(240); // the mark after 200 ms of audio echoes at 240 ms: playback started by 40 ms
     expect(playback.markEchoed(marks[1]!).map((m) => m.name)).toEqual([marks[0], marks[1]]);
     at(300);
-    expect(playback.playedMs()).toBe(280);
-    at(425); // a more prompt echo narrows it
+    expect(playback.playedMs()).toBe(260);
+    at(425); // a more prompt echo: started by 25 ms
     playback.markEchoed(marks[3]!);
     at(500);
-    expect(playback.playedMs()).toBe(487.5);
+    expect(playback.playedMs()).toBe(475);
+    at(560); // a late echo changes nothing
+    playback.markEchoed(marks[4]!);
+    expect(playback.playedMs()).toBe(535);
   });
 
   it('trusts an echo that shows playback further along than the sends said', () => {
@@ -74,7 +77,7 @@ describe('PlaybackTracker', () => {
     playback.markEchoed(marks[2]!);
     at(420);
     expect(playback.itemPlayedMs('a')).toBe(300);
-    expect(playback.itemPlayedMs('b')).toBe(115);
+    expect(playback.itemPlayedMs('b')).toBe(110);
     expect(playback.itemSentMs('b')).toBe(300);
     expect(playback.itemPlayedMs('unknown')).toBeUndefined();
   });
