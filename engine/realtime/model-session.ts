@@ -220,6 +220,11 @@ export class ModelSession {
     return this.state === 'open' && this.audioReady && this.pendingAcks.length === 0 && !this.updateRefused;
   }
 
+  /** A `session.update` is waiting for its answer (acknowledgement or refusal). */
+  get updatePending(): boolean {
+    return this.pendingAcks.length > 0;
+  }
+
   /** A response was asked for and has not finished (in band or out of band). */
   get responseInFlight(): boolean {
     return this.pendingCreates.size > 0 || this.responses.size > 0;

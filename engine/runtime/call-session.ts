@@ -388,7 +388,8 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
 
   private async untilReadyToRespond(): Promise<void> {
     const { signal, model } = this;
-    await signal.until(() => model.settled && (model.state !== 'open' || model.sessionApplied || model.updateRefused), this.limits.modelReadyWaitMs);
+    // The latest stage's session.update answered (acknowledged or refused: a refused one asks for nothing).
+    await signal.until(() => model.settled && (model.state !== 'open' || !model.updatePending), this.limits.modelReadyWaitMs);
     await signal.until(() => !this.callerSpeaking, this.limits.callerSpeakingWaitMs);
     const outcome = await signal.until(() => !model.responseInFlight, this.limits.responseWaitMs);
     if (outcome === 'timeout') {
