@@ -48,6 +48,7 @@ function defaultFlowFile(): string {
   return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
 }
 
+/** `parley demo`. */
 export const demoCommand: Command = {
   summary: 'Run a complete simulated dental-outreach call offline (no keys, no network) and print its timeline.',
   usage: 'parley demo [--data <dir>] [--flow <file>] [--speed <n>]\n\n--data   where the call is stored (default ./data, as `parley serve`)\n--flow   the flow to run (default: the dental-outreach flow)\n--speed  call time against the wall clock (default 4: four times faster than a real call)',

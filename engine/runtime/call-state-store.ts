@@ -35,6 +35,7 @@ export interface CallStateStore {
   loadSnapshot(callId: string): Promise<CallSnapshot | null>;
 }
 
+/** The call-state store on a document store (collection `call_state`). */
 export function createCallStateStore(store: DocumentStore): CallStateStore {
   const collection = store.collection<CallStateDoc>(CALL_STATE_COLLECTION);
   const now = () => new Date().toISOString();

@@ -24,6 +24,7 @@ export interface RuntimeLimits {
   reconnectBudgetMs: number;
 }
 
+/** The bounds used unless a test or the engine's options say otherwise. */
 export const DEFAULT_RUNTIME_LIMITS: RuntimeLimits = {
   transcriptWaitMs: 1500,
   callerSpeakingWaitMs: 3000,

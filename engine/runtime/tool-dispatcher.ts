@@ -34,6 +34,7 @@ export interface ToolRunRecord {
   status: 'ok' | 'error' | 'timeout';
 }
 
+/** What a dispatcher needs: the host, the call, and where results and slow runs go. */
 export interface ToolDispatcherOptions {
   host: ToolInvoker;
   /** The call as connectors see it. */

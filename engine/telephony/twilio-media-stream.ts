@@ -67,6 +67,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const NORMAL_CLOSE = 1000;
 const REFUSED_CLOSE = 1008;
 
+/** How a stream reports its start and reaches Twilio REST. */
 export interface TwilioMediaStreamOptions {
   /** Called once with the `start` message; the call attaches its events (or refuses the stream). */
   onStart(stream: TwilioMediaStream, start: TwilioStartMessage): void;

@@ -25,6 +25,7 @@ import type { CallManager } from '../runtime/call-manager.js';
 import { connectStreamTwiml, hangupTwiml } from './twiml.js';
 import { isValidTwilioSignature, mediaStreamUrl, publicUrlOf } from './twilio-signature.js';
 
+/** What the Twilio routes need: the configuration (auth token, PUBLIC_URL), the call manager, the log. */
 export interface TwilioRoutesOptions {
   config: ParleyConfig;
   manager: CallManager;
@@ -46,6 +47,7 @@ function field(form: Form, name: string): string {
   return typeof value === 'string' ? value : '';
 }
 
+/** The Twilio plugin: voice and status webhooks, the media stream. */
 export async function twilioRoutes(app: FastifyInstance, options: TwilioRoutesOptions): Promise<void> {
   const { config, manager, log } = options;
   const authToken = config.twilio.authToken;

@@ -9,6 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { CallManager, OutboundCallInput } from '../../runtime/call-manager.js';
 
+/** The outbound-call plugin (`POST /api/calls`). */
 export async function outboundCallRoutes(app: FastifyInstance, options: { manager: CallManager }): Promise<void> {
   app.post(
     '/api/calls',
