@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { agent, caller, createConversationScript } from '../../engine/testing/conversation-script.js';
 import { conformanceProblems } from '../helpers/expect-conformance.js';
-import { CLINIC_NUMBER, startLiveHarness, type LiveHarness } from '../helpers/live-call-harness.js';
+import { CLINIC_NUMBER, readFlowFixture, startLiveHarness, type LiveHarness } from '../helpers/live-call-harness.js';
 
 const FAULTY = { PARLEY_CONNECTORS: 'test/fixtures/connectors/faulty' };
 const GREETING = 'Jefferson Dental front desk, how can I help?';
@@ -79,6 +79,29 @@ describe('caller triggers', () => {
     const creates = harness.realtime.clientEvents().filter((e) => e.event.type === 'response.create').map((e) => e.event as unknown as { response?: { instructions?: string; tool_choice?: string } });
     expect(creates).toHaveLength(1);
     expect(creates[0]!.response).toMatchObject({ tool_choice: 'none', instructions: expect.stringMatching(/\nThanks for calling Jefferson Dental after hours\.$/) });
+  }, 30_000);
+
+  it('a silent caller is re-prompted once the greeting has played, then handed to a person', async () => {
+    const script = createConversationScript([agent.says(GREETING), agent.says('Are you still there?'), agent.says('Let me connect you with our front desk.')]);
+    harness = await startLiveHarness({ realtime: { script }, env: FAULTY });
+    const flow = { ...(await readFlowFixture('front-desk.yaml')), id: 'front-desk-silence', limits: { silence: '1s', reprompts: 1, onLimit: 'human' } };
+    await harness.engine.repositories.flows.create(flow);
+    await harness.engine.repositories.flows.publish(flow.id);
+    await harness.engine.repositories.numbers.create({ number: CLINIC_NUMBER, flowId: flow.id });
+    const { callId, call, session } = await harness.inboundCall({ script });
+    await call.play();
+    await session.done;
+
+    // The re-prompt is asked for only after the greeting has played (its mark echoed) and 1 s of silence.
+    const creates = harness.realtime.clientEvents().filter((e) => e.event.type === 'response.create');
+    expect(creates).toHaveLength(3);
+    const greetingDone = harness.realtime.serverEvents().find((e) => e.event.type === 'response.done')!;
+    expect(creates[1]!.at - greetingDone.at).toBeGreaterThanOrEqual(1000);
+    expect((creates[1]!.event as unknown as { response: { instructions: string } }).response.instructions).toContain('The caller has said nothing for a while.');
+    const { call: record, events } = await harness.record(callId);
+    expect(events.filter((e) => e.kind === 'transition').at(-1)?.data).toMatchObject({ to: 'human', trigger: { kind: 'limit', limit: 'silence' } });
+    expect(record).toMatchObject({ endReason: 'transferred' });
+    expect(harness.realtime.issues).toEqual([]);
   }, 30_000);
 });
 
