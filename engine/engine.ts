@@ -4,6 +4,8 @@
  * that holds a resource is released by `close()`.
  */
 import type { ParleyConfig } from './config/load-config.js';
+import { createCallEventBus } from './events/call-event-bus.js';
+import { withCallEventNotifications } from './events/notifying-call-repository.js';
 import { createMetrics } from './observability/metrics.js';
 import type { EngineServices } from './server/app.js';
 import { createCallRepository } from './store/call-repository.js';
@@ -18,7 +20,10 @@ export interface Engine extends EngineServices {
 export async function createEngine(config: ParleyConfig): Promise<Engine> {
   const store = await openStore({ dataDir: config.dataDir, ...(config.mongodbUri ? { mongodbUri: config.mongodbUri } : {}) });
   try {
-    const [flows, calls, numbers] = await Promise.all([createFlowRepository(store), createCallRepository(store), createNumberRepository(store)]);
+    const [flows, storedCalls, numbers] = await Promise.all([createFlowRepository(store), createCallRepository(store), createNumberRepository(store)]);
+    // Every append made through the engine's repository reaches this process's live subscribers.
+    const callEvents = createCallEventBus();
+    const calls = withCallEventNotifications(storedCalls, callEvents);
     // A process that died mid-call left its calls `live`; nobody is serving them now.
     await calls.markLiveCallsInterrupted();
     const metrics = createMetrics();
@@ -26,6 +31,7 @@ export async function createEngine(config: ParleyConfig): Promise<Engine> {
       config,
       store,
       metrics,
+      callEvents,
       repositories: { flows, calls, numbers },
       async close() {
         await store.close();

@@ -37,6 +37,8 @@ export interface ParleyConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest request body, in bytes. */
   bodyLimit: number;
+  /** How often live call-event streams look in the store for events appended by other processes, in ms. */
+  livePollMs: number;
 }
 
 /** Command-line options override the environment. */
@@ -116,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     flowsDir,
     logLevel,
     bodyLimit: integer(env, 'PARLEY_BODY_LIMIT', 1_048_576, 1024, 64 * 1_048_576),
+    livePollMs: integer(env, 'PARLEY_LIVE_POLL_MS', 1000, 50, 60_000),
   };
 }
 

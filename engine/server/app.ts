@@ -7,6 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { ParleyConfig } from '../config/load-config.js';
+import type { CallEventBus } from '../events/call-event-bus.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CallRepository } from '../store/call-repository.js';
 import type { DocumentStore } from '../store/document-store.js';
@@ -39,6 +40,8 @@ export interface EngineServices {
   config: ParleyConfig;
   store: DocumentStore;
   metrics: Metrics;
+  /** Events appended in this process, for live subscribers. */
+  callEvents: CallEventBus;
   repositories: {
     flows: FlowRepository;
     calls: CallRepository;
