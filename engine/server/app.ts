@@ -14,10 +14,12 @@ import type { DocumentStore } from '../store/document-store.js';
 import type { FlowRepository } from '../store/flow-repository.js';
 import type { NumberRepository } from '../store/number-repository.js';
 import { fromRoot } from '../util/package-root.js';
+import { API_SCHEMA } from './api-schema.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { healthRoutes } from './plugins/health-routes.js';
 import { openApiPlugin } from './plugins/openapi.js';
+import { numberRoutes } from './routes/number-routes.js';
 
 export const PARLEY_VERSION: string = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
 
@@ -85,14 +87,19 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     for (const method of methods) routes.push({ method, url: route.url, get public() { return Boolean(route.config?.public); } });
   });
 
-  const apiSchema = JSON.parse(readFileSync(fromRoot('schemas', 'api.schema.json'), 'utf8')) as Record<string, unknown>;
-  app.addSchema(apiSchema);
+  app.addSchema(API_SCHEMA);
+  // The API speaks JSON (flows also YAML, added by their routes). Fastify's default
+  // text/plain parser would hand a route a string where it expects an object,
+  // turning a wrong content type into a confusing validation error instead of a 415.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(errorHandlerPlugin);
   await app.register(rateLimit, { global: true, max: 1200, timeWindow: '1 minute' });
   await app.register(openApiPlugin, { version: PARLEY_VERSION });
   await app.register(authPlugin, { ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
   await app.register(healthRoutes, { config, store: services.store, metrics: services.metrics, version: PARLEY_VERSION, startedAt: Date.now() });
+  const { flows, numbers } = services.repositories;
+  await app.register(numberRoutes, { prefix: '/api/numbers', numbers, flows });
 
   return app;
 }

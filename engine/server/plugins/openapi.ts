@@ -19,7 +19,8 @@ export const openApiPlugin = fp(async function openApi(app: FastifyInstance, opt
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.title ?? json.$id ?? `def-${i}`) },
+    // Component names must be URL-safe (OpenAPI: letters, digits, `.`, `-`, `_`): the `$id`, not the title.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
   });
   // The docs describe the API; they hold no data, so they are public. Added before the UI registers its routes.
   app.addHook('onRoute', (route) => {
