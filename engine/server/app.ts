@@ -19,6 +19,7 @@ import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { healthRoutes } from './plugins/health-routes.js';
 import { openApiPlugin } from './plugins/openapi.js';
+import { callRoutes } from './routes/call-routes.js';
 import { numberRoutes } from './routes/number-routes.js';
 
 export const PARLEY_VERSION: string = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
@@ -98,7 +99,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(openApiPlugin, { version: PARLEY_VERSION });
   await app.register(authPlugin, { ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
   await app.register(healthRoutes, { config, store: services.store, metrics: services.metrics, version: PARLEY_VERSION, startedAt: Date.now() });
-  const { flows, numbers } = services.repositories;
+  const { flows, calls, numbers } = services.repositories;
+  await app.register(callRoutes, { prefix: '/api/calls', calls });
   await app.register(numberRoutes, { prefix: '/api/numbers', numbers, flows });
 
   return app;
