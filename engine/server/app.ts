@@ -19,6 +19,7 @@ import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { healthRoutes } from './plugins/health-routes.js';
 import { openApiPlugin } from './plugins/openapi.js';
+import { callLiveRoutes } from './routes/call-live-routes.js';
 import { callRoutes } from './routes/call-routes.js';
 import { numberRoutes } from './routes/number-routes.js';
 
@@ -101,6 +102,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { config, store: services.store, metrics: services.metrics, version: PARLEY_VERSION, startedAt: Date.now() });
   const { flows, calls, numbers } = services.repositories;
   await app.register(callRoutes, { prefix: '/api/calls', calls });
+  await app.register(callLiveRoutes, { prefix: '/api/calls', calls, bus: services.callEvents, pollMs: config.livePollMs });
   await app.register(numberRoutes, { prefix: '/api/numbers', numbers, flows });
 
   return app;
