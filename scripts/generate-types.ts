@@ -17,6 +17,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** schema file → [generated file, root type name] */
 export const GENERATED: ReadonlyArray<readonly [string, string, string]> = [
   ['schemas/flow.schema.json', 'engine/types/flow.generated.ts', 'Flow'],
+  ['schemas/connector.schema.json', 'engine/types/connector.generated.ts', 'ConnectorManifest'],
 ];
 
 /**

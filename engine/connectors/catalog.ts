@@ -28,6 +28,13 @@ export interface CatalogConnector {
   /** Where it was loaded from: `builtin`, a folder, or an npm package. */
   source: string;
   operations: Record<string, CatalogOperation>;
+  /**
+   * Why it cannot run, when it cannot: it failed to load (`CONNECTOR_MANIFEST_INVALID`,
+   * `CONNECTOR_LOAD_FAILED`; then `operations` is empty) or lacks configuration
+   * (`CONNECTOR_NOT_CONFIGURED`, `CONNECTOR_CONFIG_INVALID`; the message names the
+   * environment variables to set). Flows that use it should fail validation with it.
+   */
+  problem?: { code: string; message: string };
 }
 
 /** Connectors by name. */

@@ -5,6 +5,7 @@
  */
 import type { ErrorDefinition } from './parley-error.js';
 import { API_ERRORS } from './api-errors.js';
+import { CALENDAR_ERRORS, CONNECTOR_ERRORS, CRM_ERRORS, HTTP_ERRORS, SMS_ERRORS } from './connector-errors.js';
 import { FLOW_ERRORS } from './flow-errors.js';
 import { GENERAL_ERRORS } from './general-errors.js';
 import { STORE_ERRORS } from './store-errors.js';
@@ -16,6 +17,11 @@ export const ERROR_CATALOG = {
   ...API_ERRORS,
   ...STORE_ERRORS,
   ...PROTOCOL_ERRORS,
+  ...CONNECTOR_ERRORS,
+  ...CALENDAR_ERRORS,
+  ...CRM_ERRORS,
+  ...SMS_ERRORS,
+  ...HTTP_ERRORS,
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
@@ -27,4 +33,9 @@ export const ERROR_SECTIONS: ReadonlyArray<{ title: string; codes: Record<string
   { title: 'HTTP API and configuration', codes: API_ERRORS },
   { title: 'Storage', codes: STORE_ERRORS },
   { title: 'Phone and model protocols, test doubles', codes: PROTOCOL_ERRORS },
+  { title: 'Connectors', codes: CONNECTOR_ERRORS },
+  { title: 'Calendar connector', codes: CALENDAR_ERRORS },
+  { title: 'CRM connector', codes: CRM_ERRORS },
+  { title: 'SMS connector', codes: SMS_ERRORS },
+  { title: 'HTTP connector', codes: HTTP_ERRORS },
 ];
