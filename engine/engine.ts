@@ -4,6 +4,7 @@
  * that holds a resource is released by `close()`.
  */
 import type { ParleyConfig } from './config/load-config.js';
+import { createConnectorHost } from './connectors/connector-host.js';
 import { createCallEventBus } from './events/call-event-bus.js';
 import { withCallEventNotifications } from './events/notifying-call-repository.js';
 import { createMetrics } from './observability/metrics.js';
@@ -17,7 +18,13 @@ export interface Engine extends EngineServices {
   close(): Promise<void>;
 }
 
-export async function createEngine(config: ParleyConfig): Promise<Engine> {
+/** Where the engine reads what its configuration does not hold. */
+export interface EngineOptions {
+  /** Connector settings and secrets (each connector's `x-env` variables). Default: `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export async function createEngine(config: ParleyConfig, options: EngineOptions = {}): Promise<Engine> {
   const store = await openStore({ dataDir: config.dataDir, ...(config.mongodbUri ? { mongodbUri: config.mongodbUri } : {}) });
   try {
     const [flows, storedCalls, numbers] = await Promise.all([createFlowRepository(store), createCallRepository(store), createNumberRepository(store)]);
@@ -27,11 +34,14 @@ export async function createEngine(config: ParleyConfig): Promise<Engine> {
     // A process that died mid-call left its calls `live`; nobody is serving them now.
     await calls.markLiveCallsInterrupted();
     const metrics = createMetrics();
+    // A connector that fails to load or lacks configuration is reported in the catalog, not fatal (unless strict).
+    const connectors = await createConnectorHost({ env: options.env ?? process.env, connectors: config.connectors, store, metrics });
     return {
       config,
       store,
       metrics,
       callEvents,
+      connectors,
       repositories: { flows, calls, numbers },
       async close() {
         await store.close();

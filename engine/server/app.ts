@@ -7,6 +7,7 @@ import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { ParleyConfig } from '../config/load-config.js';
+import type { ConnectorHost } from '../connectors/connector-host.js';
 import type { CallEventBus } from '../events/call-event-bus.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { CallRepository } from '../store/call-repository.js';
@@ -21,6 +22,7 @@ import { healthRoutes } from './plugins/health-routes.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { callLiveRoutes } from './routes/call-live-routes.js';
 import { callRoutes } from './routes/call-routes.js';
+import { connectorRoutes } from './routes/connector-routes.js';
 import { numberRoutes } from './routes/number-routes.js';
 
 export const PARLEY_VERSION: string = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
@@ -46,6 +48,8 @@ export interface EngineServices {
   metrics: Metrics;
   /** Events appended in this process, for live subscribers. */
   callEvents: CallEventBus;
+  /** Loaded connectors: the catalog and the operations tools run. */
+  connectors: ConnectorHost;
   repositories: {
     flows: FlowRepository;
     calls: CallRepository;
@@ -104,6 +108,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(callRoutes, { prefix: '/api/calls', calls });
   await app.register(callLiveRoutes, { prefix: '/api/calls', calls, bus: services.callEvents, pollMs: config.livePollMs });
   await app.register(numberRoutes, { prefix: '/api/numbers', numbers, flows });
+  await app.register(connectorRoutes, { prefix: '/api/connectors', connectors: services.connectors });
 
   return app;
 }

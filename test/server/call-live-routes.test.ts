@@ -33,7 +33,7 @@ describe('GET /api/calls/:id/events/live', () => {
     await note(call.id, 'after 1');
     await Promise.all([note(call.id, 'after 2'), note(call.id, 'after 3')]);
     await client.waitFor(5);
-    expect(events(client).map((e) => [e.seq, e.data.text])).toEqual([
+    expect(events(client).map((e) => [e.seq, (e.data as { text: string }).text])).toEqual([
       [1, 'before 1'],
       [2, 'before 2'],
       [3, 'after 1'],

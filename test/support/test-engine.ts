@@ -20,8 +20,10 @@ export interface TestServer {
 
 export async function createTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-test-'));
-  const config = loadConfig({ PARLEY_FLOWS_DIR: '', LOG_LEVEL: 'silent', ...env }, { dataDir, port: 0 });
-  const engine = await createEngine(config);
+  const fullEnv = { PARLEY_FLOWS_DIR: '', LOG_LEVEL: 'silent', ...env };
+  const config = loadConfig(fullEnv, { dataDir, port: 0 });
+  // Connectors read only this environment, never the test runner's.
+  const engine = await createEngine(config, { env: fullEnv });
   const app = await build({ services: engine, logger: false });
   await app.ready();
   return {
