@@ -1,12 +1,13 @@
 /**
  * Assembles one engine instance from its configuration: the store and its
- * repositories, metrics, and the services the server plugins use. Everything
- * that holds a resource is released by `close()`.
+ * repositories, the connector host, metrics, and the services the server
+ * plugins use. Everything that holds a resource is released by `close()`.
  */
 import type { ParleyConfig } from './config/load-config.js';
-import { createConnectorHost } from './connectors/connector-host.js';
+import { createConnectorHost, type ConnectorHostOptions } from './connectors/connector-host.js';
 import { createCallEventBus } from './events/call-event-bus.js';
 import { withCallEventNotifications } from './events/notifying-call-repository.js';
+import { seedExampleData } from './examples/seed-example-data.js';
 import { createMetrics } from './observability/metrics.js';
 import type { EngineServices } from './server/app.js';
 import { createCallRepository } from './store/call-repository.js';
@@ -18,10 +19,11 @@ export interface Engine extends EngineServices {
   close(): Promise<void>;
 }
 
-/** Where the engine reads what its configuration does not hold. */
 export interface EngineOptions {
-  /** Connector settings and secrets (each connector's `x-env` variables). Default: `process.env`. */
+  /** Where connectors read their declared variables (secrets). Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Services handed to connectors, e.g. the fake Twilio REST client in tests. */
+  connectorServices?: ConnectorHostOptions['services'];
 }
 
 export async function createEngine(config: ParleyConfig, options: EngineOptions = {}): Promise<Engine> {
@@ -34,8 +36,14 @@ export async function createEngine(config: ParleyConfig, options: EngineOptions 
     // A process that died mid-call left its calls `live`; nobody is serving them now.
     await calls.markLiveCallsInterrupted();
     const metrics = createMetrics();
-    // A connector that fails to load or lacks configuration is reported in the catalog, not fatal (unless strict).
-    const connectors = await createConnectorHost({ env: options.env ?? process.env, connectors: config.connectors, store, metrics });
+    const connectors = await createConnectorHost({
+      store,
+      metrics,
+      env: options.env ?? process.env,
+      connectors: config.connectors,
+      ...(options.connectorServices ? { services: options.connectorServices } : {}),
+    });
+    if (config.exampleData) await seedExampleData(connectors);
     return {
       config,
       store,

@@ -1,7 +1,9 @@
 /**
  * Configuration comes from environment variables only (secrets included), each
  * listed with an example in `.env.example`. `loadConfig` validates them all at
- * start and names the variable that is wrong; nothing else reads process.env.
+ * start and names the variable that is wrong. The one other reader is the
+ * connector host, which reads each connector's declared variables (its
+ * secrets) from the environment it is given.
  */
 import path from 'node:path';
 import { ParleyError } from '../errors/parley-error.js';
@@ -34,6 +36,8 @@ export interface ParleyConfig {
   connectors: string[];
   /** Flows loaded into the store at start when it has none (the examples). Empty string disables. */
   flowsDir: string;
+  /** Load the connectors' example data (calendars, contacts) into an empty store at start. */
+  exampleData: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest request body, in bytes. */
   bodyLimit: number;
@@ -116,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     ...(url(env, 'PUBLIC_URL', ['http:', 'https:']) ? { publicUrl: url(env, 'PUBLIC_URL', ['http:', 'https:']) } : {}),
     connectors: (optional(env, 'PARLEY_CONNECTORS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     flowsDir,
+    exampleData: !['0', 'false', 'off', 'no'].includes((optional(env, 'PARLEY_EXAMPLE_DATA') ?? 'on').toLowerCase()),
     logLevel,
     bodyLimit: integer(env, 'PARLEY_BODY_LIMIT', 1_048_576, 1024, 64 * 1_048_576),
     livePollMs: integer(env, 'PARLEY_LIVE_POLL_MS', 1000, 50, 60_000),

@@ -4,7 +4,7 @@
  * call `build()` and talk to it with `inject()` or real sockets.
  */
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { ParleyConfig } from '../config/load-config.js';
 import type { ConnectorHost } from '../connectors/connector-host.js';
@@ -48,7 +48,7 @@ export interface EngineServices {
   metrics: Metrics;
   /** Events appended in this process, for live subscribers. */
   callEvents: CallEventBus;
-  /** Loaded connectors: the catalog and the operations tools run. */
+  /** Loaded connectors: the catalog and tool invocation. */
   connectors: ConnectorHost;
   repositories: {
     flows: FlowRepository;
@@ -78,7 +78,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
         ? false
         : { level: config.logLevel, serializers: requestSerializers, redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie'], ...(typeof options.logger === 'object' ? options.logger : {}) },
     // Per-request lines drown what matters on a phone server; errors and call events are logged where they happen.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     trustProxy: true,
     ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },

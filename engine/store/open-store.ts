@@ -6,7 +6,6 @@
  */
 import path from 'node:path';
 import type { DocumentStore } from './document-store.js';
-import { openMongoStore } from './mongo-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 
 /** Where Parley keeps flows, calls and connector data. */
@@ -43,6 +42,8 @@ export function sqliteFileFor(config: StoreConfig): string {
  */
 export async function openStore(config: StoreConfig = storeConfigFromEnv()): Promise<DocumentStore> {
   if (config.mongodbUri) {
+    // Imported only when used: the MongoDB driver costs a few hundred ms of start-up that SQLite users should not pay.
+    const { openMongoStore } = await import('./mongo-store.js');
     return openMongoStore({
       uri: config.mongodbUri,
       ...(config.mongodbDbName ? { dbName: config.mongodbDbName } : {}),

@@ -20,10 +20,8 @@ export interface TestServer {
 
 export async function createTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-test-'));
-  const fullEnv = { PARLEY_FLOWS_DIR: '', LOG_LEVEL: 'silent', ...env };
-  const config = loadConfig(fullEnv, { dataDir, port: 0 });
-  // Connectors read only this environment, never the test runner's.
-  const engine = await createEngine(config, { env: fullEnv });
+  const config = loadConfig({ PARLEY_FLOWS_DIR: '', PARLEY_EXAMPLE_DATA: 'off', LOG_LEVEL: 'silent', ...env }, { dataDir, port: 0 });
+  const engine = await createEngine(config, { env });
   const app = await build({ services: engine, logger: false });
   await app.ready();
   return {
