@@ -23,6 +23,7 @@ import { openApiPlugin } from './plugins/openapi.js';
 import { callLiveRoutes } from './routes/call-live-routes.js';
 import { callRoutes } from './routes/call-routes.js';
 import { connectorRoutes } from './routes/connector-routes.js';
+import { flowRoutes } from './routes/flow-routes.js';
 import { numberRoutes } from './routes/number-routes.js';
 
 export const PARLEY_VERSION: string = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
@@ -105,6 +106,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(authPlugin, { ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
   await app.register(healthRoutes, { config, store: services.store, metrics: services.metrics, version: PARLEY_VERSION, startedAt: Date.now() });
   const { flows, calls, numbers } = services.repositories;
+  await app.register(flowRoutes, { prefix: '/api/flows', flows, numbers });
   await app.register(callRoutes, { prefix: '/api/calls', calls });
   await app.register(callLiveRoutes, { prefix: '/api/calls', calls, bus: services.callEvents, pollMs: config.livePollMs });
   await app.register(numberRoutes, { prefix: '/api/numbers', numbers, flows });
