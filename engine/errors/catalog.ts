@@ -6,6 +6,7 @@
 import type { ErrorDefinition } from './parley-error.js';
 import { API_ERRORS } from './api-errors.js';
 import { CALENDAR_ERRORS, CONNECTOR_ERRORS, CRM_ERRORS, HTTP_ERRORS, SMS_ERRORS } from './connector-errors.js';
+import { CALL_ERRORS, COMPILE_ERRORS } from './call-errors.js';
 import { FLOW_ERRORS } from './flow-errors.js';
 import { GENERAL_ERRORS } from './general-errors.js';
 import { STORE_ERRORS } from './store-errors.js';
@@ -22,6 +23,8 @@ export const ERROR_CATALOG = {
   ...CRM_ERRORS,
   ...SMS_ERRORS,
   ...HTTP_ERRORS,
+  ...COMPILE_ERRORS,
+  ...CALL_ERRORS,
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
@@ -38,4 +41,6 @@ export const ERROR_SECTIONS: ReadonlyArray<{ title: string; codes: Record<string
   { title: 'CRM connector', codes: CRM_ERRORS },
   { title: 'SMS connector', codes: SMS_ERRORS },
   { title: 'HTTP connector', codes: HTTP_ERRORS },
+  { title: 'Flow compiler', codes: COMPILE_ERRORS },
+  { title: 'Calls', codes: CALL_ERRORS },
 ];

@@ -116,8 +116,8 @@ type HbNode = {
   path?: HbNode & { parts?: string[]; depth?: number; data?: boolean; original?: string };
   params?: HbNode[];
   hash?: { pairs: Array<{ value: HbNode }> };
-  program?: { body: HbNode[] } | null;
-  inverse?: { body: HbNode[] } | null;
+  program?: { body: HbNode[]; blockParams?: string[] } | null;
+  inverse?: { body: HbNode[]; blockParams?: string[] } | null;
   body?: HbNode[];
   parts?: string[];
   depth?: number;
@@ -125,8 +125,31 @@ type HbNode = {
   original?: string;
 };
 
-/** Compiles a template, or throws TemplateError with its position. */
+/** Options Handlebars compiles flow templates with (`knownHelpersOnly`: an unknown helper is an error). */
+const COMPILE_OPTIONS = { knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true, noEscape: true, strict: false, preventIndent: true } as const;
+const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
+
+/**
+ * Compiles a template, or throws TemplateError with its position.
+ *
+ * Everything that can be wrong with a template is found here, from the parsed
+ * tree: syntax, partials, unknown helpers (the same rule Handlebars applies with
+ * `knownHelpersOnly`). Generating the JavaScript is the slow part (about ten
+ * times the parse) and is left to the first render, once per compiled template:
+ * a 1,000-stage flow then compiles in a few tens of milliseconds, and a call
+ * only pays for the stages it enters. Text without `{{` is returned as is, and
+ * text whose placeholders are all plain (`{{org.name}}`, `{{default name "you"}}`)
+ * is read without the Handlebars parser (see `scanPlainTemplate`).
+ */
 export function compileTemplate(source: string): CompiledTemplate {
+  if (!source.includes('{{')) return { source, paths: [], render: () => source };
+  const plain = scanPlainTemplate(source);
+  if (plain) return lazilyRendered(source, plain, source);
+  return parseTemplate(source);
+}
+
+/** Compiles a template with the Handlebars parser, whatever it contains (`compileTemplate` uses it when the scan cannot decide). */
+export function parseTemplate(source: string): CompiledTemplate {
   let ast: HbNode;
   try {
     ast = hb.parse(source) as unknown as HbNode;
@@ -135,29 +158,129 @@ export function compileTemplate(source: string): CompiledTemplate {
     throw new TemplateError('syntax', message, line, column);
   }
   const paths = analyse(ast);
-  let render: Handlebars.TemplateDelegate;
-  try {
-    render = hb.compile(source, { knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true, noEscape: true, strict: false, preventIndent: true });
-    // Handlebars compiles lazily; run it once so helper errors surface now, not during a call.
-    render({});
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const match = /unknown helper (\S+?)(?: - (\d+):(\d+))?$/.exec(message);
-    if (match) {
-      throw new TemplateError(
-        'unknown-helper',
-        `unknown helper "${match[1]}" (allowed: ${TEMPLATE_HELPERS.join(', ')})`,
-        Number(match[2] ?? 1),
-        Number(match[3] ?? 0) + 1,
-      );
-    }
-    throw new TemplateError('syntax', message, 1, 1);
-  }
+  checkHelpers(ast);
+  return lazilyRendered(source, paths, ast as unknown as Parameters<typeof hb.compile>[0]);
+}
+
+function lazilyRendered(source: string, paths: TemplatePath[], input: Parameters<typeof hb.compile>[0]): CompiledTemplate {
+  let compiled: Handlebars.TemplateDelegate | undefined;
   return {
     source,
     paths,
-    render: (context) => render(context ?? {}, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false }),
+    render: (context) => {
+      compiled ??= hb.compile(input, COMPILE_OPTIONS);
+      return compiled(context ?? {}, RUNTIME_OPTIONS);
+    },
   };
+}
+
+/** A plain path: names joined by dots, none of them a Handlebars keyword or literal. */
+const PLAIN_PATH = /^[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*)*$/;
+const RESERVED = new Set(['this', 'else', 'true', 'false', 'null', 'undefined']);
+const PLAIN_ARGUMENT = /^(?:"[^"\\{}]*"|'[^'\\{}]*'|-?[0-9]+(?:\.[0-9]+)?|[A-Za-z_][A-Za-z0-9_.-]*)$/;
+const MUSTACHE = /\{\{([^{}]*)\}\}/g;
+const TOKEN = /"[^"]*"|'[^']*'|[^\s]+/g;
+
+/**
+ * Reads a template whose every placeholder is a plain path (`{{org.name}}`) or a
+ * call of a known helper with plain arguments (`{{default name "you"}}`), and
+ * returns the paths it reads — exactly what the parser-based analysis returns
+ * for it (a test checks both on a corpus). Anything else — blocks, comments,
+ * whitespace control, escapes, hashes, sub-expressions, `this`, unknown
+ * helpers, carriage returns — returns undefined, and the template goes
+ * through the Handlebars parser. Exported for that test.
+ */
+export function scanPlainTemplate(source: string): TemplatePath[] | undefined {
+  if (source.includes('\\{{') || source.includes('{{{') || source.includes('\r')) return undefined;
+  const found = new Map<string, TemplatePath>();
+  // Line and column of an offset, counted forward from the last one asked (offsets only grow).
+  let line = 1;
+  let lineStart = 0;
+  let scanned = 0;
+  const position = (offset: number) => {
+    for (let at = source.indexOf('\n', scanned); at !== -1 && at < offset; at = source.indexOf('\n', at + 1)) {
+      line += 1;
+      lineStart = at + 1;
+    }
+    scanned = offset;
+    return { line, column: offset - lineStart + 1 };
+  };
+  const isPlainPath = (text: string) => {
+    const dot = text.indexOf('.');
+    return PLAIN_PATH.test(text) && !RESERVED.has(dot < 0 ? text : text.slice(0, dot));
+  };
+  const addPath = (path: string, offset: number) => {
+    if (!found.has(path)) found.set(path, { path, ...position(offset) });
+  };
+  let mustaches = 0;
+  MUSTACHE.lastIndex = 0;
+  for (let match = MUSTACHE.exec(source); match !== null; match = MUSTACHE.exec(source)) {
+    mustaches += 1;
+    const body = match[1]!;
+    const bodyStart = match.index + 2;
+    TOKEN.lastIndex = 0;
+    const head = TOKEN.exec(body);
+    if (!head || !isPlainPath(head[0])) return undefined;
+    let arguments_ = 0;
+    for (let arg = TOKEN.exec(body); arg !== null; arg = TOKEN.exec(body), arguments_++) {
+      if (arguments_ === 0 && !Object.hasOwn(KNOWN_HELPERS, head[0])) return undefined;
+      if (!PLAIN_ARGUMENT.test(arg[0])) return undefined;
+      if (/^[A-Za-z_]/.test(arg[0])) {
+        if (!isPlainPath(arg[0])) return undefined;
+        addPath(arg[0], bodyStart + arg.index);
+      }
+    }
+    if (arguments_ === 0) addPath(head[0], bodyStart + head.index);
+  }
+  // Every `{{` must belong to a placeholder read above.
+  let opens = 0;
+  for (let at = source.indexOf('{{'); at !== -1; at = source.indexOf('{{', at + 2)) opens += 1;
+  return opens === mustaches ? [...found.values()] : undefined;
+}
+
+/**
+ * Throws for a call of a helper Parley does not have. Mirrors Handlebars'
+ * compiler (`classifySexpr` with `knownHelpersOnly`): a mustache or block with
+ * parameters or a hash, and every sub-expression, calls the helper named by the
+ * first part of its path, unless that name is a block parameter in scope.
+ * `{{name}}` alone is a value lookup, never a helper call.
+ */
+function checkHelpers(ast: HbNode): void {
+  const blockParams: string[][] = [];
+  const isBlockParam = (path: HbNode) =>
+    (path.parts?.length ?? 0) === 1 && !path.depth && !/^\.|this\b/.test(path.original ?? '') && blockParams.some((scope) => scope.includes(path.parts![0]!));
+  const visitCall = (node: HbNode) => {
+    const path = node.path;
+    if (!path) return;
+    const isCall = node.type === 'SubExpression' || (node.params?.length ?? 0) > 0 || node.hash !== undefined;
+    if (isCall && !(path.parts && isBlockParam(path))) {
+      const name = path.parts ? path.parts[0] : String(path.original);
+      if (name === undefined || !Object.hasOwn(KNOWN_HELPERS, name)) {
+        const loc = node.loc?.start ?? path.loc?.start;
+        throw new TemplateError('unknown-helper', `unknown helper "${name ?? ''}" (allowed: ${TEMPLATE_HELPERS.join(', ')})`, loc?.line ?? 1, (loc?.column ?? 0) + 1);
+      }
+    }
+    if (path.type === 'SubExpression') visitCall(path);
+    for (const param of node.params ?? []) visitExpression(param);
+    for (const pair of node.hash?.pairs ?? []) visitExpression(pair.value);
+  };
+  const visitExpression = (node: HbNode) => {
+    if (node.type === 'SubExpression') visitCall(node);
+  };
+  const visitProgram = (program: { body: HbNode[]; blockParams?: string[] } | null | undefined) => {
+    if (!program) return;
+    blockParams.push(program.blockParams ?? []);
+    for (const node of program.body) {
+      if (node.type === 'MustacheStatement') visitCall(node);
+      else if (node.type === 'BlockStatement') {
+        visitCall(node);
+        visitProgram(node.program);
+        visitProgram(node.inverse);
+      }
+    }
+    blockParams.pop();
+  };
+  visitProgram(ast as unknown as { body: HbNode[] });
 }
 
 function describeParseError(error: unknown, source: string): { line: number; column: number; message: string } {

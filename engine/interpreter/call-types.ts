@@ -70,6 +70,8 @@ export type TransitionTrigger =
   | { kind: 'intent'; name: string; args: Record<string, unknown> }
   | { kind: 'tool'; tool: string; outcome: 'done' | 'error' }
   | { kind: 'when'; expression: string }
+  /** A transition with no trigger and no `when`: it fires as soon as the stage's entry actions are done. */
+  | { kind: 'always' }
   | { kind: 'keywords'; matched: string }
   | { kind: 'pattern'; matched: string }
   | { kind: 'dtmf'; digits: string }
@@ -122,6 +124,12 @@ export type Effect =
   | { type: 'transfer'; to: string; callerId?: string }
   /** Hang up once the agent's last words have played. */
   | { type: 'hangup' }
+  /**
+   * Something went wrong that the flow could not route (an expression failed, a
+   * stage loop, an action stage with no way out): record it with the call. The
+   * call goes on; when it cannot, a `hangup` (or an `onError` stage) follows.
+   */
+  | { type: 'error'; code: string; message: string; pointer?: string }
   /** The call is finished: `onEnd` has been issued and the outcome computed. */
   | { type: 'ended'; outcome?: Record<string, unknown>; outcomeErrors?: string[] };
 

@@ -1,6 +1,7 @@
+import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import flowSchema from '../../schemas/flow.schema.json' with { type: 'json' };
-import { compileTemplate, TEMPLATE_HELPERS, TemplateError } from '../../engine/flow/templates.js';
+import { compileTemplate, parseTemplate, scanPlainTemplate, TEMPLATE_HELPERS, TemplateError } from '../../engine/flow/templates.js';
 
 const context = {
   org: { name: 'Jefferson Dental' },
@@ -54,6 +55,68 @@ describe('compileTemplate', () => {
     expect(error.kind).toBe('unknown-helper');
     expect(error.message).toContain('"shout"');
     expect([error.line, error.column]).toEqual([2, 1]);
+  });
+
+  it('finds unknown helpers exactly where Handlebars (knownHelpersOnly) would, without generating code', () => {
+    const corpus = [
+      '{{shout x}}', '{{shout}}', '{{#shout}}x{{/shout}}', '{{#shout x}}y{{/shout}}', '{{x.shout y}}', '{{this.shout y}}',
+      '{{default (shout x) "a"}}', '{{#if (eq (upper a) b)}}x{{/if}}', '{{join a sep=(nope b)}}', '{{lookup a "b"}}',
+      '{{#each items as |item|}}{{item x}}{{/each}}', '{{#each items as |item|}}{{other x}}{{/each}}', '{{json a}}',
+      '{{"literal" x}}', '{{@root.fn x}}', '{{shout x=1}}', '{{#with a as |b|}}{{#each b as |c|}}{{c 1}}{{b 2}}{{/each}}{{/with}}',
+      '{{#unless a}}x{{else}}{{nope y}}{{/unless}}', '{{../up x}}', '{{date a timeZone="UTC"}}', '{{not}}',
+    ];
+    const knownHelpers = Object.fromEntries(TEMPLATE_HELPERS.map((name) => [name, true]));
+    const verdicts: boolean[] = [];
+    for (const source of corpus) {
+      let handlebarsRejects = false;
+      try {
+        Handlebars.precompile(source, { knownHelpers, knownHelpersOnly: true });
+      } catch (error) {
+        handlebarsRejects = /unknown helper/.test(String(error));
+      }
+      let oursRejects = false;
+      try {
+        compileTemplate(source);
+      } catch (error) {
+        oursRejects = error instanceof TemplateError && error.kind === 'unknown-helper';
+      }
+      expect(oursRejects, source).toBe(handlebarsRejects);
+      verdicts.push(handlebarsRejects);
+    }
+    // The corpus must exercise both verdicts, or the comparison proves nothing.
+    expect(verdicts.filter(Boolean).length).toBeGreaterThan(5);
+    expect(verdicts.filter((rejects) => !rejects).length).toBeGreaterThan(5);
+  });
+
+  it('returns text without placeholders as is, and renders the same text again after the first (code-generating) render', () => {
+    expect(compileTemplate('Say goodbye. \\ {not a placeholder}').render({})).toBe('Say goodbye. \\ {not a placeholder}');
+    const template = compileTemplate('Hi {{name}}');
+    expect(template.render({ name: 'A' })).toBe('Hi A');
+    expect(template.render({ name: 'B' })).toBe('Hi B');
+  });
+
+  it('reads plain templates without the parser, with exactly the parser’s paths, and leaves the rest to it', () => {
+    const plain = [
+      'Hello {{patient.parentName}}, from {{org.name}}.',
+      'Ask {{default caller.name "the caller"}} about {{ item }} ({{count items}} items, {{join kids "name" ", "}}).',
+      'line one\n  {{a.b}} and {{a.b}} again\n{{c-d}} {{eq call.direction \'outbound\'}} {{gt n 2}} {{json slots}}',
+      '{{count}} {{lookup org "name"}} {{not flag}} }} stray braces',
+      '{{\n  multi.line\n}}',
+    ];
+    const parsed = [
+      '{{#if a}}x{{/if}}', '{{! comment }}', '{{~a}}', '{{a~}}', '{{this.a}}', '{{../a}}', '{{@root.a}}', '{{default a b=1}}',
+      '{{default (count a) 1}}', '{{shout a}}', '\\{{a}}', '{{{a}}}', '{{true}}', '{{default a null}}', 'a\r\n{{b}}', '{{a.0}}', '{{default a "b}}',
+      '{{> partial}}', '{{[a b]}}', '{{a}} {{', '{{else}}',
+    ];
+    for (const source of plain) {
+      expect(scanPlainTemplate(source), source).toEqual(parseTemplate(source).paths);
+      const context = { patient: { parentName: 'M' }, org: { name: 'O' }, items: [1], kids: [{ name: 'T' }], a: { b: 1 }, call: { direction: 'outbound' }, n: 3 };
+      expect(compileTemplate(source).render(context), source).toBe(parseTemplate(source).render(context));
+    }
+    for (const source of parsed) expect(scanPlainTemplate(source), source).toBeUndefined();
+    // What the scan leaves to the parser still fails where it should.
+    expect(() => compileTemplate('{{shout a}}')).toThrow(TemplateError);
+    expect(() => compileTemplate('{{default a "b}}')).toThrow(TemplateError);
   });
 
   it('rejects partials and decorators', () => {
