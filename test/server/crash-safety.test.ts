@@ -70,7 +70,7 @@ describe('crash safety', () => {
 
     const second = await startServerProcess(dataDir);
     cleanup.push(() => second.stop());
-    const recorded = await (await fetch(`${second.url}/api/calls/${call.id}`)).json();
+    const recorded = (await (await fetch(`${second.url}/api/calls/${call.id}`)).json()) as { call: unknown };
     expect(recorded.call).toMatchObject({ id: call.id, status: 'interrupted', endReason: 'engine-restart' });
 
     const stored: Acknowledged[] = [];
