@@ -104,4 +104,19 @@ describe('GET /api/calls/:id/events/live', () => {
     await client.waitFor(1);
     client.close();
   });
+
+  it('ends open streams when the server shuts down, so shutdown does not wait for calls to end', async () => {
+    const own = await createTestServer();
+    try {
+      await own.app.listen({ port: 0, host: '127.0.0.1' });
+      const call = await own.engine.repositories.calls.create({ flowId: 'f', flowVersion: 1, direction: 'inbound', from: '+15125550100', to: '+15125550199', status: 'live' });
+      const client = await openSse(`http://127.0.0.1:${(own.app.server.address() as { port: number }).port}/api/calls/${call.id}/events/live`);
+      expect(client.response.statusCode).toBe(200);
+      await own.app.close();
+      await client.closed;
+      expect(own.engine.callEvents.listenerCount(call.id)).toBe(0);
+    } finally {
+      await own.close();
+    }
+  });
 });
