@@ -162,7 +162,22 @@ export function bindingToolSpec(name: string, binding: ToolBinding, operation: C
   };
 }
 
+// Validating then compiling a flow builds its model twice; the model of a flow
+// object is kept while the object lives. Flow documents are not mutated once
+// handed to the engine (edits make a new document), which makes this safe.
+const models = new WeakMap<Flow, FlowModel>();
+
 export function buildFlowModel(flow: Flow): FlowModel {
+  if (flow === null || typeof flow !== 'object') return createFlowModel(flow);
+  let model = models.get(flow);
+  if (!model) {
+    model = createFlowModel(flow);
+    models.set(flow, model);
+  }
+  return model;
+}
+
+function createFlowModel(flow: Flow): FlowModel {
   const stages = new Map<string, StageNode>();
   const duplicateStages: DuplicateStage[] = [];
   const own = new Map<string, TransitionNode[]>();
