@@ -23,6 +23,8 @@ import { openApiPlugin } from './plugins/openapi.js';
 import { callLiveRoutes } from './routes/call-live-routes.js';
 import { callRoutes } from './routes/call-routes.js';
 import { connectorRoutes } from './routes/connector-routes.js';
+import { flowDocumentRoutes } from './routes/flow-document-routes.js';
+import { flowPublishRoutes } from './routes/flow-publish-routes.js';
 import { flowRoutes } from './routes/flow-routes.js';
 import { numberRoutes } from './routes/number-routes.js';
 
@@ -107,6 +109,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(healthRoutes, { config, store: services.store, metrics: services.metrics, version: PARLEY_VERSION, startedAt: Date.now() });
   const { flows, calls, numbers } = services.repositories;
   await app.register(flowRoutes, { prefix: '/api/flows', flows, numbers });
+  await app.register(flowDocumentRoutes, { prefix: '/api/flows', flows, connectors: services.connectors });
+  await app.register(flowPublishRoutes, { prefix: '/api/flows', flows, connectors: services.connectors });
   await app.register(callRoutes, { prefix: '/api/calls', calls });
   await app.register(callLiveRoutes, { prefix: '/api/calls', calls, bus: services.callEvents, pollMs: config.livePollMs });
   await app.register(numberRoutes, { prefix: '/api/numbers', numbers, flows });
