@@ -13,7 +13,7 @@ import type { ConnectorCatalog } from '../connectors/catalog.js';
 import type { Flow } from '../types/flow.generated.js';
 import type { Finding } from './finding.js';
 import { lintFlow } from './lint-flow.js';
-import { loadFlowText, type FlowFormat } from './load-flow.js';
+import { loadFlowText, type FlowFormat, type LoadedFlow } from './load-flow.js';
 
 /** Findings that mean the document is not a flow yet: it could not be read, or does not match the flow schema. */
 export const UNSTORABLE_FINDING_CODES: ReadonlySet<string> = new Set([
@@ -61,7 +61,11 @@ function check(value: unknown, findings: readonly Finding[]): CheckedFlowDocumen
 
 /** Lints text as sent (findings carry line and column in it). */
 export function checkFlowSource(source: FlowSource, catalog: ConnectorCatalog): CheckedFlowDocument {
-  const loaded = loadFlowText(source.text, { format: source.format });
+  return checkLoadedFlow(loadFlowText(source.text, { format: source.format }), catalog);
+}
+
+/** Lints a document read by the flow loader (from text or a file). */
+export function checkLoadedFlow(loaded: LoadedFlow, catalog: ConnectorCatalog): CheckedFlowDocument {
   return check(loaded.value, lintFlow(loaded, { catalog }).findings);
 }
 
