@@ -83,6 +83,9 @@ describe('/api/flows (create, save draft, validate)', () => {
     expect({ status: text.statusCode, code: text.json().error.code }).toEqual({ status: 415, code: 'API_UNSUPPORTED_MEDIA_TYPE' });
     const form = await server.app.inject({ method: 'POST', url: '/api/flows', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'id=x' });
     expect({ status: form.statusCode, code: form.json().error.code }).toEqual({ status: 415, code: 'API_UNSUPPORTED_MEDIA_TYPE' });
+    const nothing = await server.app.inject({ method: 'POST', url: '/api/flows' });
+    expect({ status: nothing.statusCode, code: nothing.json().error.code }).toEqual({ status: 400, code: 'API_BAD_REQUEST' });
+    expect(nothing.json().error.message).toMatch(/Send the flow document as the request body/);
     expect(await everything()).toEqual(before);
   });
 
