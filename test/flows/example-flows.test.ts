@@ -171,6 +171,9 @@ describe('dental-outreach.yaml', () => {
     expect(stagesEntered(triage)).toEqual(['emergency']);
     expect(only(triage, 'transition').trigger).toEqual({ kind: 'keywords', matched: 'toothache' });
     expect(d.context.emergency).toBe(true);
+    // Repeating it during triage does not start triage over.
+    expect(stagesEntered(await d.say('The toothache is really bad, she was up all night'))).toEqual([]);
+    expect(d.stage).toBe('emergency');
 
     await d.model('find_urgent_slot');
     expect(d.lastRun('find_urgent_slot').effect.args).toEqual({ calendar: 'jefferson-dental', service: 'emergency', seats: 1, limit: 3 });
@@ -227,5 +230,186 @@ describe('dental-outreach.yaml', () => {
     expect(ended(await d.hangUp()).outcome).toMatchObject({ result: 'no_answer', booked: false });
     const contact = await lookUp<{ found: boolean }>(d, 'crm.lookupContact', { phone: '+15125550177' });
     expect(contact.found).toBe(true);
+  });
+});
+
+// Tuesday, January 6, 2026, 10:00 AM in Toronto.
+const HVAC_NOW = '2026-01-06T15:00:00Z';
+const JOHN = '+14165550123';
+const PRIYA = '+16475550188';
+
+describe('home-services.yaml', () => {
+  const options = (from: string, now = HVAC_NOW): FlowDriverOptions => ({
+    flow: 'home-services.yaml',
+    call: { from, to: '+14165550190', direction: 'inbound' },
+    now,
+    seeds: { calendar: ['hvac'], crm: ['hvac'] },
+  });
+  const toolNames = (effects: readonly Effect[]) => only(effects, 'session.update').tools.map((tool) => tool.name);
+
+  it('a known customer: catalogue and price, technician availability, booking with the address on file, SMS confirmation', async () => {
+    const d = await drive(options(JOHN));
+    const started = await d.start();
+    expect(only(started, 'session.update').instructions).toContain('Greet John by name');
+
+    await d.model('wants_service', { issue: 'The furnace makes a loud bang when it starts' });
+    expect(d.stage).toBe('choose_service');
+    // The catalogue was loaded on entering the stage and is in its guidance.
+    expect(d.interpreter.instructions).toContain('HVAC repair (id hvac-repair): 200 dollars, about 120 minutes. Diagnose and fix heating or cooling problems (parts extra).');
+    expect(d.interpreter.instructions).toContain('What they told you so far: The furnace makes a loud bang when it starts.');
+
+    const toPick = await d.model('service_chosen', { serviceId: 'hvac-repair', issue: 'Furnace bangs loudly when it starts' });
+    expect(stagesEntered(toPick)).toEqual(['pick_time']);
+    // No times yet, so no way to pick one.
+    expect(toolNames(toPick)).not.toContain('time_chosen');
+
+    const found = await d.model('find_times', { date: '2026-01-07', partOfDay: 'morning' });
+    expect(d.lastRun('find_times').effect.args).toEqual({ date: '2026-01-07', partOfDay: 'morning', calendar: 'northwind-home', service: 'hvac-repair', seats: 1, limit: 4 });
+    // Now there are: the stage is sent again with the intent offered.
+    expect(toolNames(found)).toContain('time_chosen');
+    const slot = firstSlot(d, 'find_times') as { start: string; label: string; appointments: Array<{ resourceId: string; resource: string }> };
+    expect(slot.label).toBe('Wednesday, January 7 at 7:00 AM');
+    const technician = slot.appointments[0]!;
+
+    expect(stagesEntered(await d.model('time_chosen', { chosenStart: slot.start, chosenTechnician: technician.resourceId }))).toEqual(['details']);
+    expect(d.interpreter.instructions).toContain('This is John Smith. Ask whether the visit is at the address we have on file. Do not read the address out.');
+    expect(d.interpreter.instructions).not.toContain('123 Main St');
+
+    const booked = await d.model('address_on_file', { accessNotes: 'Side door code 4411, dog in the yard' });
+    expect(stagesEntered(booked)).toEqual(['book_visit', 'booked']);
+    const booking = d.context.booking as { bookingId: string };
+    const stored = await lookUp<Record<string, unknown>>(d, 'calendar.getBooking', { bookingId: booking.bookingId, phone: JOHN });
+    expect(stored).toMatchObject({
+      status: 'confirmed',
+      service: { id: 'hvac-repair', name: 'HVAC repair' },
+      label: 'Wednesday, January 7 at 7:00 AM',
+      appointments: [{ resourceId: technician.resourceId }],
+      notes: 'Furnace bangs loudly when it starts. Access: Side door code 4411, dog in the yard',
+      contact: { phone: JOHN, name: 'John Smith' },
+    });
+    expect(d.twilio.messages.map((m) => [m.to, m.body])).toEqual([
+      [JOHN, `Northwind Home Services: your HVAC repair is booked for Wednesday, January 7 at 7:00 AM with ${technician.resource}. Booking ${booking.bookingId}. Reply STOP to opt out.`],
+    ]);
+    expect(d.interpreter.instructions).toContain('Say a text with the details is on its way.');
+
+    expect(only(await d.model('all_set'), 'respond').say).toBe('Thanks for calling Northwind Home Services. Have a good day!');
+    expect(ended(await d.hangUp()).outcome).toEqual({
+      result: 'booked',
+      emergency: false,
+      serviceId: 'hvac-repair',
+      bookingId: booking.bookingId,
+      visit: 'Wednesday, January 7 at 7:00 AM',
+      newCustomer: false,
+    });
+    const log = await lookUp<{ interactions: Array<{ outcome: string; summary: string }> }>(d, 'crm.getInteractions', { phone: JOHN });
+    expect(log.interactions[0]).toMatchObject({ outcome: 'booked', summary: `Booked HVAC repair for Wednesday, January 7 at 7:00 AM (${booking.bookingId}).` });
+  });
+
+  it('a new customer whose time is taken meanwhile: back to picking a time, then the CRM record and the booking', async () => {
+    const d = await drive(options('+14165550999'));
+    await d.start();
+    await d.model('wants_service', {});
+    await d.model('service_chosen', { serviceId: 'drain-cleaning', issue: 'Kitchen sink drains slowly' });
+    await d.model('find_times', { date: '2026-01-08', partOfDay: 'afternoon' });
+    const slot = firstSlot(d, 'find_times') as { start: string; appointments: Array<{ resourceId: string }> };
+    const technician = slot.appointments[0]!.resourceId;
+    await d.model('time_chosen', { chosenStart: slot.start, chosenTechnician: technician });
+    expect(d.interpreter.instructions).toContain('Ask for their full name, then the street address');
+    // Someone else books that technician at that time before we do.
+    await lookUp(d, 'calendar.book', { calendar: 'northwind-home', service: 'drain-cleaning', start: slot.start, resource: technician, phone: '+14165550111' });
+
+    const lost = await d.model('details_given', { customerName: 'Alex Chen', serviceAddress: '55 Elm Street, Toronto' });
+    expect(stagesEntered(lost)).toEqual(['save_details', 'book_visit', 'pick_time']);
+    expect(d.lastRun('book_service').result).toMatchObject({ ok: false, error: { code: 'CALENDAR_SLOT_UNAVAILABLE' } });
+    expect(d.interpreter.instructions).toContain('The time they chose was just taken by someone else.');
+    expect(toolNames(lost)).not.toContain('time_chosen');
+
+    await d.model('find_times', { date: '2026-01-08', partOfDay: 'afternoon' });
+    const next = firstSlot(d, 'find_times') as { start: string; appointments: Array<{ resourceId: string }> };
+    expect(next.start === slot.start && next.appointments[0]!.resourceId === technician).toBe(false);
+    await d.model('time_chosen', { chosenStart: next.start, chosenTechnician: next.appointments[0]!.resourceId });
+    const booked = await d.model('details_given', { customerName: 'Alex Chen', serviceAddress: '55 Elm Street, Toronto', accessNotes: 'Buzz unit 4' });
+    expect(stagesEntered(booked)).toEqual(['save_details', 'book_visit', 'booked']);
+
+    const contact = await lookUp<{ found: boolean; name: string; address: string }>(d, 'crm.lookupContact', { phone: '+14165550999' });
+    expect(contact).toMatchObject({ found: true, name: 'Alex Chen', address: '55 Elm Street, Toronto' });
+    const stored = await lookUp<{ notes: string; contact: { name: string } }>(d, 'calendar.getBooking', { bookingId: (d.context.booking as { bookingId: string }).bookingId });
+    expect(stored).toMatchObject({ notes: 'Kitchen sink drains slowly. Service address: 55 Elm Street, Toronto. Access: Buzz unit 4', contact: { name: 'Alex Chen' } });
+    expect(ended(await d.hangUp('caller-hangup')).outcome).toMatchObject({ result: 'booked', serviceId: 'drain-cleaning', newCustomer: true });
+  });
+
+  it('finds the caller’s own visits by their number, refuses to touch someone else’s, moves one and texts the change', async () => {
+    const d = await drive(options(PRIYA));
+    const hers = await lookUp<{ bookingId: string }>(d, 'calendar.book', { calendar: 'northwind-home', service: 'plumbing-repair', start: '2026-01-08T09:00', phone: PRIYA, name: 'Priya Raman' });
+    const his = await lookUp<{ bookingId: string }>(d, 'calendar.book', { calendar: 'northwind-home', service: 'hvac-maintenance', start: '2026-01-08T09:00', phone: JOHN, name: 'John Smith' });
+    await d.start();
+
+    expect(stagesEntered(await d.model('existing_visit'))).toEqual(['find_bookings', 'manage']);
+    expect(d.interpreter.instructions).toContain(`Plumbing repair on Thursday, January 8 at 9:00 AM with`);
+    expect(d.interpreter.instructions).toContain(`booking number ${hers.bookingId}, service id plumbing-repair.`);
+    expect(d.interpreter.instructions).not.toContain(his.bookingId);
+
+    // Told someone else's booking number, the model tries to cancel it: the owner check refuses.
+    const refused = await d.model('cancel_visit', { bookingId: his.bookingId, reason: 'caller asked' });
+    expect(d.lastRun('cancel_visit').effect.args).toEqual({ bookingId: his.bookingId, reason: 'caller asked', phone: PRIYA });
+    expect(refused.find((e) => e.type === 'tool.output')).toMatchObject({ output: { status: 'error' } });
+    expect(d.stage).toBe('manage');
+    expect(await lookUp(d, 'calendar.getBooking', { bookingId: his.bookingId })).toMatchObject({ status: 'confirmed' });
+
+    await d.model('find_new_time', { service: 'plumbing-repair', date: '2026-01-09', partOfDay: 'afternoon' });
+    const slot = firstSlot(d, 'find_new_time');
+    const moved = await d.model('move_visit', { bookingId: hers.bookingId, start: slot.start });
+    expect(stagesEntered(moved)).toEqual(['change_done']);
+    expect(await lookUp(d, 'calendar.getBooking', { bookingId: hers.bookingId })).toMatchObject({ status: 'confirmed', label: slot.label });
+    expect(d.twilio.messages.map((m) => m.body)).toEqual([`Northwind Home Services: your Plumbing repair has moved to ${slot.label}. Booking ${hers.bookingId}.`]);
+    expect(d.interpreter.instructions).toContain(`The visit is moved to ${slot.label}.`);
+
+    await d.model('done_here');
+    expect(ended(await d.hangUp()).outcome).toMatchObject({ result: 'rescheduled', bookingId: hers.bookingId, visit: slot.label, newCustomer: false });
+  });
+
+  it('no heat during office hours: the pattern goes to the first emergency visit, once', async () => {
+    const d = await drive(options('+14165550999'));
+    await d.start();
+    const urgent = await d.say('Hi, we have no heat and the kids are freezing');
+    expect(stagesEntered(urgent)).toEqual(['urgent_triage', 'urgent_service']);
+    expect(urgent.find((e) => e.type === 'transition' && e.to === 'urgent_triage')).toMatchObject({ trigger: { kind: 'pattern', matched: 'no heat' } });
+    // Saying it again does not start over.
+    expect(stagesEntered(await d.say('Yes, no heat at all since this morning'))).toEqual([]);
+    expect(d.stage).toBe('urgent_service');
+
+    await d.model('find_emergency_visit', { service: 'hvac-emergency' });
+    const slot = firstSlot(d, 'find_emergency_visit');
+    expect(slot.label).toBe('Tuesday, January 6 at 12:00 PM');
+    const booked = await d.model('book_emergency_visit', { start: slot.start, service: 'hvac-emergency', name: 'Alex Chen', notes: '55 Elm Street, Toronto. Furnace stopped, no heat.' });
+    expect(stagesEntered(booked)).toEqual(['booked']);
+    expect(d.twilio.messages[0]!.body).toContain('your Emergency HVAC service is booked for Tuesday, January 6 at 12:00 PM');
+    expect(ended(await d.hangUp()).outcome).toMatchObject({ result: 'booked', emergency: true, serviceId: 'hvac-emergency', newCustomer: true });
+  });
+
+  it('after hours, a flooding basement goes straight to the on-call dispatcher', async () => {
+    // 9:00 PM in Toronto: the office is closed.
+    const d = await drive(options(JOHN, '2026-01-07T02:00:00Z'));
+    const started = await d.start();
+    expect(only(started, 'session.update').instructions).toContain('The office is closed right now');
+    const transferred = await d.say('My basement is flooding, water everywhere');
+    expect(stagesEntered(transferred)).toEqual(['urgent_triage', 'dispatcher']);
+    expect(only(transferred, 'respond').say).toBe("I'm connecting you with our on-call dispatcher now. Please stay on the line.");
+    expect(only(transferred, 'transfer')).toEqual({ type: 'transfer', to: '+14165550191', callerId: '+14165550190' });
+    expect(ended(await d.hangUp('transferred')).outcome).toMatchObject({ result: 'transferred', emergency: true });
+  });
+
+  it('a gas smell gets safety instructions and the call ends', async () => {
+    const d = await drive(options(PRIYA));
+    await d.start();
+    await d.model('wants_service', {});
+    const safety = await d.say('Also I think I smell gas in the kitchen');
+    expect(stagesEntered(safety)).toEqual(['gas_safety']);
+    expect(safety.map((e) => e.type)).toEqual(['session.update', 'respond', 'hangup', 'transition']);
+    expect(only(safety, 'respond').say).toMatch(/^That could be dangerous, so please act now\. Get everyone out of the house\./);
+    const end = await d.hangUp();
+    expect(ended(end).outcome).toEqual({ result: 'gas_safety', emergency: false, newCustomer: false });
+    const log = await lookUp<{ interactions: Array<{ outcome: string; summary: string }> }>(d, 'crm.getInteractions', { phone: PRIYA });
+    expect(log.interactions[0]).toMatchObject({ outcome: 'gas_safety', summary: 'Gas or CO safety instructions given.' });
   });
 });
