@@ -413,3 +413,141 @@ describe('home-services.yaml', () => {
     expect(log.interactions[0]).toMatchObject({ outcome: 'gas_safety', summary: 'Gas or CO safety instructions given.' });
   });
 });
+
+// Tuesday, January 6, 2026, 8:00 AM in Denver.
+const AUTO_NOW = '2026-01-06T15:00:00Z';
+const DANA = '+13035550101';
+const SHOP = '+13035550140';
+
+describe('auto-service.yaml', () => {
+  const inbound = (from: string): FlowDriverOptions => ({ flow: 'auto-service.yaml', call: { from, to: SHOP, direction: 'inbound' }, now: AUTO_NOW, seeds: { calendar: ['auto'], crm: ['auto'] } });
+  /** An outbound reminder for a booking made first (for Dana), as a campaign would place it. */
+  const reminder = (to: string, service: string, vehicle?: string): FlowDriverOptions => ({
+    flow: 'auto-service.yaml',
+    call: { from: SHOP, to, direction: 'outbound' },
+    now: AUTO_NOW,
+    seeds: { calendar: ['auto'], crm: ['auto'] },
+    async setup(host) {
+      const booked = await host.invoke('calendar.book', { calendar: 'lakeside-auto', service, start: '2026-01-07T08:00', phone: DANA, name: 'Dana Whitfield' });
+      if (!booked.ok) throw new Error(booked.error.message);
+      return { bookingId: (booked.result as { bookingId: string }).bookingId, ...(vehicle ? { vehicle } : {}) };
+    },
+  });
+
+  it('a returning customer: routed on the CRM lookup, picks a car on file, books a bay in the booking group', async () => {
+    const d = await drive(inbound(DANA));
+    const started = await d.start();
+    expect(stagesEntered(started)).toEqual(['start', 'identify', 'welcome_back']);
+    expect(only(started, 'session.update').instructions).toContain(
+      'Vehicles on file: 2003 Honda Accord (about 182000 miles at the last visit). 2019 Subaru Outback (about 61000 miles at the last visit).',
+    );
+    expect(only(started, 'session.update').instructions).not.toContain('1HGCM82633A004352');
+
+    await d.model('book_for_vehicle', { vehicle: { year: 2019, make: 'Subaru', model: 'Outback', mileage: 64000 }, concern: 'Due for an oil change' });
+    expect(d.stage).toBe('choose_service');
+    expect(d.interpreter.instructions).toContain('Oil change (id oil-change): 49.99 dollars, about 30 minutes.');
+
+    expect(stagesEntered(await d.model('service_chosen', { serviceId: 'oil-change', serviceName: 'Oil change' }))).toEqual(['find_slot']);
+    // The group's guidance, then the stage's.
+    expect(d.interpreter.instructions).toMatch(/You are booking the Oil change for the 2019 Subaru Outback\.[\s\S]*Look with find_times/);
+    expect(d.interpreter.tools.map((tool) => tool.name)).toEqual(['find_times', 'not_now', 'talk_to_person']);
+
+    expect(stagesEntered(await d.model('find_times', { date: '2026-01-07', partOfDay: 'morning' }))).toEqual(['offer_booking']);
+    expect(d.lastRun('find_times').effect.args).toMatchObject({ calendar: 'lakeside-auto', service: 'oil-change', seats: 1 });
+    expect(d.interpreter.tools.map((tool) => tool.name)).toEqual(['find_times', 'book_service', 'not_now', 'talk_to_person']);
+    const slot = firstSlot(d, 'find_times');
+    expect(stagesEntered(await d.model('book_service', { start: slot.start }))).toEqual(['booked']);
+    const booking = d.context.booking as { bookingId: string };
+    expect(await lookUp(d, 'calendar.getBooking', { bookingId: booking.bookingId })).toMatchObject({
+      service: { id: 'oil-change' },
+      label: 'Wednesday, January 7 at 7:30 AM',
+      notes: '2019 Subaru Outback: Due for an oil change',
+      contact: { phone: DANA, name: 'Dana Whitfield' },
+    });
+
+    expect(only(await d.model('all_done'), 'respond').say).toBe('Thanks for calling Lakeside Auto Service. Drive safe!');
+    expect(ended(await d.hangUp()).outcome).toEqual({
+      callType: 'existing_customer',
+      result: 'booked',
+      bookingId: booking.bookingId,
+      serviceId: 'oil-change',
+      serviceName: 'Oil change',
+      visit: 'Wednesday, January 7 at 7:30 AM',
+      vehicle: '2019 Subaru Outback',
+    });
+  });
+
+  it('a new customer: the vehicle details are validated, saved to the CRM, and the caller can press 0 for an advisor', async () => {
+    const d = await drive(inbound('+13035550199'));
+    expect(stagesEntered(await d.start())).toEqual(['start', 'identify', 'welcome_new']);
+    // Mileage is required for new customers: the intent is refused until the model has it.
+    const refused = await d.model('new_customer_details', { customerName: 'Chris Park', vehicle: { year: 2015, make: 'Toyota', model: 'Camry' }, concern: 'Squealing brakes' });
+    expect(only(refused, 'violation')).toMatchObject({ code: 'CALL_INTENT_ARGUMENTS' });
+    expect(d.stage).toBe('welcome_new');
+    const saved = await d.model('new_customer_details', { customerName: 'Chris Park', vehicle: { year: 2015, make: 'Toyota', model: 'Camry', mileage: 98000 }, concern: 'Squealing brakes' });
+    expect(stagesEntered(saved)).toEqual(['save_customer', 'choose_service']);
+    expect(await lookUp(d, 'crm.lookupContact', { phone: '+13035550199' })).toMatchObject({
+      found: true,
+      name: 'Chris Park',
+      attributes: { vehicles: [{ year: 2015, make: 'Toyota', model: 'Camry', mileage: 98000 }] },
+    });
+
+    await d.model('service_chosen', { serviceId: 'brake-service', serviceName: 'Brake service' });
+    await d.model('find_times', { date: '2026-01-06', partOfDay: 'afternoon' });
+    expect(d.stage).toBe('offer_booking');
+    const transferred = await d.press('0');
+    expect(stagesEntered(transferred)).toEqual(['service_desk']);
+    expect(only(transferred, 'transfer').to).toBe(SHOP);
+    expect(ended(await d.hangUp('transferred')).outcome).toEqual({ callType: 'new_customer', result: 'transferred', serviceName: 'Brake service', vehicle: '2015 Toyota Camry' });
+  });
+
+  it('an outbound reminder: loads the booking passed by the campaign, and moves it when the customer cannot make it', async () => {
+    const d = await drive(reminder(DANA, 'oil-change', '2003 Honda Accord'));
+    const appointment = { bookingId: d.call.parameters.bookingId! };
+    const started = await d.start();
+    expect(stagesEntered(started)).toEqual(['start', 'load_reminder', 'reminder']);
+    expect(d.runs.map((run) => [run.effect.tool, run.effect.args])).toEqual([
+      ['office_hours', { calendar: 'lakeside-auto' }],
+      ['lookup_customer', { phone: DANA }],
+      ['get_appointment', { bookingId: appointment.bookingId, phone: DANA }],
+    ]);
+    expect(only(started, 'session.update').instructions).toContain('You are calling Dana to remind them about their Oil change for the 2003 Honda Accord, Wednesday, January 7 at 8:00 AM.');
+
+    expect(stagesEntered(await d.model('wants_new_time'))).toEqual(['reschedule']);
+    await d.model('find_times', { date: '2026-01-08', partOfDay: 'afternoon' });
+    const slot = firstSlot(d, 'find_times');
+    expect(slot.label).toBe('Thursday, January 8 at 12:00 PM');
+    const moved = await d.model('move_appointment', { start: slot.start });
+    expect(stagesEntered(moved)).toEqual(['moved']);
+    expect(only(moved, 'respond').say).toBe("You're all set for Thursday, January 8 at 12:00 PM. See you then, and thanks!");
+    expect(await lookUp(d, 'calendar.getBooking', { bookingId: appointment.bookingId })).toMatchObject({ status: 'confirmed', label: 'Thursday, January 8 at 12:00 PM' });
+    expect(ended(await d.hangUp()).outcome).toEqual({
+      callType: 'reminder',
+      result: 'rescheduled',
+      bookingId: appointment.bookingId,
+      serviceId: 'oil-change',
+      visit: 'Thursday, January 8 at 12:00 PM',
+      vehicle: '2003 Honda Accord',
+    });
+    const log = await lookUp<{ interactions: Array<{ outcome: string; summary: string; direction: string }> }>(d, 'crm.getInteractions', { phone: DANA });
+    expect(log.interactions[0]).toMatchObject({ direction: 'outbound', outcome: 'rescheduled', summary: `Reminder call for ${appointment.bookingId}. Moved to Oil change, Thursday, January 8 at 12:00 PM (${appointment.bookingId}).` });
+  });
+
+  it('an outbound reminder that meets silence leaves a voicemail; one for a booking that is not the callee’s says nothing about it', async () => {
+    const d = await drive(reminder(DANA, 'tire-rotation'));
+    await d.start();
+    await d.send({ type: 'agent.turnEnded' });
+    const voicemail = await d.elapse('/silence-');
+    expect(stagesEntered(voicemail)).toEqual(['reminder_voicemail']);
+    expect(only(voicemail, 'respond').say).toContain('with a reminder about your appointment Wednesday, January 7 at 8:00 AM.');
+    expect(ended(await d.hangUp()).outcome).toMatchObject({ callType: 'reminder', result: 'voicemail' });
+    await d.close();
+
+    // The campaign passes Dana's booking on a call to Marcus: the owner check refuses it.
+    const other = await drive(reminder('+13035550102', 'tire-rotation'));
+    const started = await other.start();
+    expect(stagesEntered(started)).toEqual(['start', 'load_reminder', 'reminder_unavailable']);
+    expect(other.lastRun('get_appointment').result).toMatchObject({ ok: false, error: { code: 'CALENDAR_BOOKING_NOT_FOUND' } });
+    expect(only(started, 'respond').say).not.toMatch(/January|tire/i);
+  });
+});

@@ -42,6 +42,8 @@ export interface FlowDriverOptions {
   now: string;
   /** Example data to load before the call. */
   seeds: { calendar?: CalendarSeedName[]; crm?: CrmSeedName[] };
+  /** Runs once the data is loaded, before the call exists: make bookings, return call parameters (an outbound campaign's). */
+  setup?: (host: ConnectorHost) => Promise<Record<string, string> | void>;
 }
 
 /** One tool the flow ran, with what the connector answered. */
@@ -101,9 +103,11 @@ export async function createFlowDriver(options: FlowDriverOptions): Promise<Flow
   for (const seed of options.seeds.calendar ?? []) await loadCalendarSeed(host.storageFor('calendar'), seed);
   for (const seed of options.seeds.crm ?? []) await loadCrmSeed(host.storageFor('crm'), seed, new Date(clock.now()));
 
+  const parameters = { ...options.call.parameters, ...((await options.setup?.(host)) ?? {}) };
+
   const flow = loadExampleFlow(options.flow);
   const compiled = compileFlow(flow, { catalog: host.catalog() });
-  const call: CallInfo = { id: `call-${flow.id}`, parameters: {}, startedAt: new Date(clock.now()).toISOString(), ...options.call };
+  const call: CallInfo = { id: `call-${flow.id}`, startedAt: new Date(clock.now()).toISOString(), ...options.call, parameters };
   const interpreter = createCallInterpreter(compiled, { call, clock, ...(options.context ? { context: options.context } : {}) });
   const connectorCall = connectorCallOf(call, { id: flow.id });
 
