@@ -551,3 +551,127 @@ describe('auto-service.yaml', () => {
     expect(only(started, 'respond').say).not.toMatch(/January|tire/i);
   });
 });
+
+// Tuesday, January 6, 2026, 10:00 AM in Philadelphia.
+const CLINIC_NOW = '2026-01-06T15:00:00Z';
+const KEISHA = '+12155550112';
+
+describe('clinic-intake.yaml', () => {
+  const options = (from: string, now = CLINIC_NOW): FlowDriverOptions => ({
+    flow: 'clinic-intake.yaml',
+    call: { from, to: '+12155550170', direction: 'inbound' },
+    now,
+    seeds: { calendar: ['clinic'], crm: ['clinic'] },
+  });
+
+  it('takes the intake step by step, books a sick visit, and keeps the intake as the outcome and a CRM note', async () => {
+    const d = await drive(options(KEISHA));
+    const started = await d.start();
+    expect(only(started, 'session.update').instructions).toContain('This number belongs to Keisha Brown, one of our patients.');
+    await d.model('start_intake');
+    await d.model('patient_identified', { patientName: 'Jordan Brown', dateOfBirth: '2021-05-17', callerRelationship: 'parent', newPatient: false });
+    expect(d.stage).toBe('visit_reason');
+    // Typed collection: a visit type outside the list is refused, and nothing moves.
+    expect(only(await d.model('reason_given', { reasonForVisit: 'Ear pain', visitType: 'checkup' }), 'violation').code).toBe('CALL_INTENT_ARGUMENTS');
+    const triaged = await d.model('reason_given', { reasonForVisit: 'Ear pain and a fever', visitType: 'sick', symptoms: ['ear pain', 'fever'], symptomDuration: 'two days', severity: 4 });
+    expect(stagesEntered(triaged)).toEqual(['triage', 'health_history']);
+    await d.model('history_given', { medications: ["children's ibuprofen"], allergies: ['penicillin'], insurance: 'Keystone First' });
+    await d.model('contact_given', { useCallingNumber: true, bestTimeToCall: 'afternoon', okToText: true });
+    expect(d.interpreter.instructions).toContain('or have the care team call back in the afternoon.');
+    expect(stagesEntered(await d.model('wants_appointment'))).toEqual(['appointment']);
+
+    await d.model('find_times', { date: '2026-01-06', partOfDay: 'afternoon' });
+    // The service follows from the intake: a sick visit for a known patient.
+    expect(d.lastRun('find_times').effect.args).toMatchObject({ calendar: 'riverbend-clinic', service: 'sick-visit' });
+    const slot = firstSlot(d, 'find_times');
+    expect(stagesEntered(await d.model('book_visit', { start: slot.start }))).toEqual(['booked']);
+    const booking = d.context.booking as { bookingId: string; label: string };
+    expect(await lookUp(d, 'calendar.getBooking', { bookingId: booking.bookingId })).toMatchObject({
+      service: { id: 'sick-visit' },
+      attendees: ['Jordan Brown'],
+      notes: 'Ear pain and a fever',
+      contact: { phone: KEISHA },
+    });
+    await d.model('all_done');
+    expect(ended(await d.hangUp()).outcome).toEqual({
+      disposition: 'appointment_booked',
+      urgency: 'soon',
+      escalated: false,
+      patient: { name: 'Jordan Brown', dateOfBirth: '2021-05-17', callerRelationship: 'parent', newPatient: false },
+      visit: { reason: 'Ear pain and a fever', type: 'sick', symptoms: ['ear pain', 'fever'], duration: 'two days', severity: 4 },
+      history: { medications: ["children's ibuprofen"], allergies: ['penicillin'], insurance: 'Keystone First' },
+      contact: { phone: KEISHA, bestTimeToCall: 'afternoon', okToText: true },
+      appointment: { bookingId: booking.bookingId, when: booking.label, service: 'Sick visit' },
+    });
+    const record = await lookUp<{ notes: Array<{ text: string }> }>(d, 'crm.lookupContact', { phone: KEISHA });
+    expect(record.notes[0]!.text).toBe(
+      "Phone intake. Patient: Jordan Brown (born 2021-05-17), called in by their parent. Reason: Ear pain and a fever. Symptoms: ear pain, fever for two days, severity 4/10. Medications: children's ibuprofen. Allergies: penicillin. Insurance: Keystone First. Call back: afternoon.",
+    );
+    const log = await lookUp<{ interactions: Array<{ outcome: string; summary: string }> }>(d, 'crm.getInteractions', { phone: KEISHA });
+    expect(log.interactions[0]).toMatchObject({ outcome: 'appointment_booked', summary: `Intake call for Jordan Brown. Booked Sick visit, ${booking.label}.` });
+  });
+
+  it('"chest pain" transfers to the nurse at once, from the middle of the intake, without the model', async () => {
+    const d = await drive(options('+12155550199'));
+    await d.start();
+    await d.model('start_intake');
+    const escalated = await d.say("It's my dad, he has chest pain and he's sweating");
+    expect(stagesEntered(escalated)).toEqual(['nurse_line']);
+    expect(only(escalated, 'transition').trigger).toEqual({ kind: 'keywords', matched: 'chest pain' });
+    expect(escalated.map((e) => e.type)).toEqual(['session.update', 'respond', 'transfer', 'transition']);
+    expect(only(escalated, 'respond').say).toMatch(/^This sounds urgent\. If you or anyone with you is in danger, hang up and call nine one one\./);
+    expect(only(escalated, 'transfer').to).toBe('+12155550175');
+    expect(ended(await d.hangUp('transferred')).outcome).toEqual({
+      disposition: 'escalated',
+      urgency: 'emergency',
+      escalated: true,
+      escalationReason: 'possible emergency',
+      patient: {},
+      visit: {},
+      history: {},
+      contact: {},
+    });
+    const record = await lookUp<{ notes: Array<{ text: string }> }>(d, 'crm.lookupContact', { phone: '+12155550199' });
+    expect(record.notes[0]!.text).toBe('Phone intake. ESCALATED: possible emergency.');
+  });
+
+  it('talk of self-harm reaches the care team (pattern), with the crisis line mentioned', async () => {
+    const d = await drive(options(KEISHA));
+    await d.start();
+    const crisis = await d.say('I do not know, lately I just want to die');
+    expect(stagesEntered(crisis)).toEqual(['crisis_line']);
+    expect(only(crisis, 'transition').trigger).toMatchObject({ kind: 'pattern', matched: 'want to die' });
+    expect(only(crisis, 'respond').say).toContain('nine eight eight, the Suicide and Crisis Lifeline');
+    expect(only(crisis, 'transfer').to).toBe('+12155550176');
+    expect(ended(await d.hangUp('transferred')).outcome).toMatchObject({ disposition: 'escalated', escalationReason: 'self-harm risk' });
+  });
+
+  it('a severity of nine out of ten goes to the nurse when the reason is taken', async () => {
+    const d = await drive(options('+12155550111'));
+    await d.start();
+    await d.model('start_intake');
+    await d.model('patient_identified', { patientName: 'Alex Morgan', dateOfBirth: '1988-03-04', callerRelationship: 'self', newPatient: false });
+    const triaged = await d.model('reason_given', { reasonForVisit: 'Worst headache of my life', visitType: 'sick', symptoms: ['headache'], symptomDuration: 'since this morning', severity: 9 });
+    expect(stagesEntered(triaged)).toEqual(['triage', 'nurse_line']);
+    expect(ended(await d.hangUp('transferred')).outcome).toMatchObject({ disposition: 'escalated', urgency: 'emergency', escalationReason: 'severity 9 of 10', visit: { severity: 9 } });
+  });
+
+  it('after hours, a routine visit ends with a call back once the clinic opens', async () => {
+    // 6:30 PM in Philadelphia: closed.
+    const d = await drive(options('+12155550199', '2026-01-06T23:30:00Z'));
+    const started = await d.start();
+    expect(only(started, 'session.update').instructions).toContain('The clinic is closed right now');
+    await d.model('start_intake');
+    await d.model('patient_identified', { patientName: 'Sam Lee', dateOfBirth: '1990-07-01', callerRelationship: 'self', newPatient: true });
+    expect(stagesEntered(await d.model('reason_given', { reasonForVisit: 'Yearly physical', visitType: 'physical' }))).toEqual(['triage', 'health_history']);
+    await d.model('history_given', { medications: [], allergies: [], insurance: 'self-pay' });
+    await d.model('contact_given', { useCallingNumber: false, callbackNumber: '267 555 0123', bestTimeToCall: 'morning', okToText: false });
+    const end = await d.model('wants_callback');
+    expect(stagesEntered(end)).toEqual(['callback_confirmed']);
+    expect(only(end, 'session.update').instructions).toContain('Confirm that the care team will call back in the morning once the clinic opens.');
+    const outcome = ended(await d.hangUp()).outcome!;
+    expect(outcome).toMatchObject({ disposition: 'callback_requested', urgency: 'routine', contact: { phone: '267 555 0123', bestTimeToCall: 'morning', okToText: false } });
+    const record = await lookUp<{ notes: Array<{ text: string }> }>(d, 'crm.lookupContact', { phone: '+12155550199' });
+    expect(record.notes[0]!.text).toContain('Medications: none. Allergies: none known. Insurance: self-pay. Call back: morning at 267 555 0123.');
+  });
+});
