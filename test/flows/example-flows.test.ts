@@ -675,3 +675,136 @@ describe('clinic-intake.yaml', () => {
     expect(record.notes[0]!.text).toContain('Medications: none. Allergies: none known. Insurance: self-pay. Call back: morning at 267 555 0123.');
   });
 });
+
+const HARBOR = '+16195550160';
+const JENNY = '+16195550162';
+const SAM = '+16195550161';
+// Tuesday, January 6, 2026: noon in San Diego (open), and 8:00 AM (closed until ten).
+const SALON_OPEN = '2026-01-06T20:00:00Z';
+const SALON_CLOSED = '2026-01-06T16:00:00Z';
+
+describe('smb-receptionist.yaml', () => {
+  const options = (from: string, now: string, context?: Record<string, unknown>): FlowDriverOptions => ({
+    flow: 'smb-receptionist.yaml',
+    call: { from, to: HARBOR, direction: 'inbound' },
+    now,
+    seeds: { calendar: ['smb'], crm: ['smb'] },
+    ...(context ? { context } : {}),
+  });
+
+  it('open: greets with the business’s own words, answers prices, books two kids back to back and texts the confirmation', async () => {
+    const d = await drive(options(JENNY, SALON_OPEN));
+    const started = await d.start();
+    expect(stagesEntered(started)).toEqual(['route', 'reception']);
+    expect(only(started, 'respond')).toEqual({ type: 'respond', reason: 'stage', say: 'Thanks for calling Harbor Street Hair Studio, this is Jamie. How can I help you today?' });
+    const instructions = only(started, 'session.update').instructions;
+    expect(instructions).toContain('Opening hours: Monday: closed. Tuesday: 10:00 AM–7:00 PM. Wednesday: 10:00 AM–7:00 PM.');
+    expect(instructions).toContain('The business is open now.');
+    expect(instructions).toContain('The caller is Jenny Park, a regular client');
+
+    // A price question: the tool's exposed result goes back to the model, the stage stays.
+    const prices = await d.model('list_services');
+    expect(prices.find((e) => e.type === 'tool.output')).toMatchObject({ output: { status: 'ok', result: { services: expect.arrayContaining([expect.objectContaining({ id: 'kids-cut', price: 30 })]) } } });
+    expect(d.stage).toBe('reception');
+
+    await d.model('wants_appointment');
+    expect(d.interpreter.instructions).toContain('On file for this caller: Leo and Mia.');
+    await d.model('find_times', { service: 'kids-cut', date: '2026-01-08', partOfDay: 'afternoon', seats: 2, arrangement: 'consecutive' });
+    expect(d.lastRun('find_times').effect.args).toEqual({ service: 'kids-cut', date: '2026-01-08', partOfDay: 'afternoon', seats: 2, arrangement: 'consecutive', calendar: 'harbor-hair', limit: 4 });
+    const slot = firstSlot(d, 'find_times') as { start: string; label: string; appointments: Array<{ resourceId: string; resource: string }> };
+    const booked = await d.model('book_appointment', { start: slot.start, service: 'kids-cut', resource: slot.appointments[0]!.resourceId, name: 'Jenny Park', attendees: ['Leo', 'Mia'], seats: 2, arrangement: 'consecutive' });
+    expect(stagesEntered(booked)).toEqual(['booked']);
+    const booking = d.context.booking as { bookingId: string; appointments: Array<{ attendee: string; resource: string; time: string }> };
+    expect(booking.appointments.map((a) => a.attendee)).toEqual(['Leo', 'Mia']);
+    const stylist = booking.appointments[0]!.resource;
+    expect(d.interpreter.instructions).toContain(`: Leo with ${stylist} at ${booking.appointments[0]!.time}; Mia with ${stylist} at ${booking.appointments[1]!.time}.`);
+    expect(d.twilio.messages.map((m) => [m.to, m.body])).toEqual([
+      [JENNY, `Harbor Street Hair Studio: you are booked for Kids' haircut (under 12) on ${slot.label} with ${stylist}. Booking ${booking.bookingId}. Reply STOP to opt out.`],
+    ]);
+    await d.model('done_booking');
+    expect(ended(await d.hangUp()).outcome).toEqual({
+      reason: 'booking',
+      afterHours: false,
+      bookingId: booking.bookingId,
+      bookingFor: ['Leo', 'Mia'],
+      leadCaptured: false,
+      messageTaken: false,
+      staffNotified: false,
+      transferred: false,
+    });
+  });
+
+  it('another business on the same flow: its greeting, its owner’s phone for an urgent text and transfer', async () => {
+    const business = { name: 'Bayside Barbers', agentName: 'Alex', greeting: 'Bayside Barbers, Alex speaking!', staffPhone: '+16195550188' };
+    const d = await drive(options('+16195550177', SALON_OPEN, { business }));
+    const started = await d.start();
+    expect(only(started, 'respond').say).toBe('Bayside Barbers, Alex speaking!');
+    expect(only(started, 'session.update').instructions).toMatch(/^You are Alex, the receptionist who answers the phone for Bayside Barbers,/);
+
+    const urgent = await d.say('I got a chemical burn on my scalp from the color yesterday');
+    expect(stagesEntered(urgent)).toEqual(['urgent']);
+    // The owner was texted before the agent said a word.
+    expect(urgent.map((e) => e.type).slice(0, 3)).toEqual(['tool.run', 'session.update', 'respond']);
+    expect(d.twilio.messages.map((m) => [m.to, m.body])).toEqual([
+      ['+16195550188', 'URGENT call to Bayside Barbers from +16195550177: the caller reports a problem that needs you now. Please call them back.'],
+    ]);
+    const transfer = await d.model('connect_owner');
+    expect(only(transfer, 'transfer')).toEqual({ type: 'transfer', to: '+16195550188', callerId: HARBOR });
+    expect(ended(await d.hangUp('transferred')).outcome).toMatchObject({ reason: 'urgent', staffNotified: true, transferred: true, afterHours: false });
+  });
+
+  it('closed: says so, 0 reaches nobody, takes a message (an urgent aside and back), texts it to the owner', async () => {
+    const d = await drive(options(SAM, SALON_CLOSED));
+    const started = await d.start();
+    expect(stagesEntered(started)).toEqual(['route', 'after_hours']);
+    expect(only(started, 'respond').say).toBe("Thanks for calling Harbor Street Hair Studio, this is Jamie. How can I help you today? Just so you know, we're closed right now, but I can book you in or take a message.");
+    // The keypad escape only counts while someone is there to answer.
+    expect(stagesEntered(await d.press('0'))).toEqual([]);
+    expect(d.interpreter.tools.map((tool) => tool.name)).not.toContain('talk_to_person');
+
+    await d.model('message_after_hours');
+    // "burning question" is no alarm; "my scalp is burning" is.
+    expect(stagesEntered(await d.say('I have a burning question about my color first'))).toEqual([]);
+    const aside = await d.say('Since my color on Saturday my scalp is burning');
+    expect(stagesEntered(aside)).toEqual(['urgent']);
+    expect(d.twilio.messages).toHaveLength(1);
+    // `$previous`: back to taking the message.
+    expect(stagesEntered(await d.model('back_to_it'))).toEqual(['take_message']);
+
+    const sent = await d.model('message_taken', { callerName: 'Sam Ortiz', recipient: 'Maya', message: 'Please call me about the burning after my color.' });
+    expect(stagesEntered(sent)).toEqual(['deliver_message', 'message_sent']);
+    expect(d.twilio.messages[1]).toMatchObject({ to: '+16195550169', body: `New message for Maya from Sam Ortiz (${SAM}): Please call me about the burning after my color.` });
+    expect(d.interpreter.instructions).toContain('The message has been passed on to the team just now.');
+    expect(d.interpreter.instructions).toContain('Say someone will call back when the business opens.');
+    const log = await lookUp<{ interactions: Array<{ outcome: string; summary: string }> }>(d, 'crm.getInteractions', { phone: SAM });
+    expect(log.interactions[0]).toMatchObject({ outcome: 'message', summary: 'Message for Maya from Sam Ortiz: Please call me about the burning after my color.' });
+
+    await d.model('done_message');
+    expect(ended(await d.hangUp()).outcome).toMatchObject({ reason: 'urgent', afterHours: true, messageTaken: true, staffNotified: true, transferred: false });
+  });
+
+  it('closed: a call that lingers is wrapped up after five minutes', async () => {
+    const d = await drive(options(SAM, SALON_CLOSED));
+    await d.start();
+    const wrapped = await d.elapse('/after/');
+    expect(stagesEntered(wrapped)).toEqual(['wrap_up_after_hours']);
+    expect(only(wrapped, 'transition').trigger).toEqual({ kind: 'after', ms: 300_000 });
+    expect(only(wrapped, 'respond').say).toBe('I\'ll let you go for now. Thanks for calling Harbor Street Hair Studio, and have a good night!');
+  });
+
+  it('captures a wedding lead in the CRM (contact, tag, note), then 0 reaches the front desk', async () => {
+    const d = await drive(options('+16195550177', SALON_OPEN));
+    await d.start();
+    await d.model('group_or_event');
+    const saved = await d.model('lead_details', { leadName: 'Dana Lopez', eventType: 'wedding', eventDate: '2026-06-13', partySize: 6, servicesWanted: ['updos', 'blowouts'], email: 'dana@example.com' });
+    expect(stagesEntered(saved)).toEqual(['save_lead', 'lead_saved']);
+    const contact = await lookUp<{ found: boolean; name: string; email: string; tags: string[]; notes: Array<{ text: string }> }>(d, 'crm.lookupContact', { phone: '+16195550177' });
+    expect(contact).toMatchObject({ found: true, name: 'Dana Lopez', email: 'dana@example.com', tags: ['lead'] });
+    expect(contact.notes[0]!.text).toBe('Lead: wedding on 2026-06-13, 6 people, wants updos, blowouts. Email: dana@example.com. Send a quote within one business day.');
+    expect(d.interpreter.instructions).toContain('Thank Dana Lopez: the owner will be in touch within one business day by email or at this number');
+
+    const transferred = await d.press('0');
+    expect(only(transferred, 'transfer')).toEqual({ type: 'transfer', to: HARBOR });
+    expect(ended(await d.hangUp('transferred')).outcome).toMatchObject({ reason: 'lead', leadCaptured: true, transferred: true });
+  });
+});
