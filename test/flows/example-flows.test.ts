@@ -38,11 +38,17 @@ function ended(effects: readonly Effect[]) {
   return only(effects, 'ended');
 }
 
-/** The `start` of the first slot the last run of `tool` returned. */
-function firstSlot(d: FlowDriver, tool: string): { start: string; label: string } {
+interface Slot {
+  start: string;
+  label: string;
+  appointments: Array<{ resourceId: string; resource: string; time: string }>;
+}
+
+/** The first slot the last run of `tool` returned. */
+function firstSlot(d: FlowDriver, tool: string): Slot {
   const run = d.lastRun(tool);
   if (!run.result.ok) throw new Error(`${tool} failed: ${JSON.stringify(run.result.error)}`);
-  const slots = (run.result.result as { slots: Array<{ start: string; label: string }> }).slots;
+  const slots = (run.result.result as { slots: Slot[] }).slots;
   expect(slots.length).toBeGreaterThan(0);
   return slots[0]!;
 }
@@ -267,7 +273,7 @@ describe('home-services.yaml', () => {
     expect(d.lastRun('find_times').effect.args).toEqual({ date: '2026-01-07', partOfDay: 'morning', calendar: 'northwind-home', service: 'hvac-repair', seats: 1, limit: 4 });
     // Now there are: the stage is sent again with the intent offered.
     expect(toolNames(found)).toContain('time_chosen');
-    const slot = firstSlot(d, 'find_times') as { start: string; label: string; appointments: Array<{ resourceId: string; resource: string }> };
+    const slot = firstSlot(d, 'find_times');
     expect(slot.label).toBe('Wednesday, January 7 at 7:00 AM');
     const technician = slot.appointments[0]!;
 
@@ -311,7 +317,7 @@ describe('home-services.yaml', () => {
     await d.model('wants_service', {});
     await d.model('service_chosen', { serviceId: 'drain-cleaning', issue: 'Kitchen sink drains slowly' });
     await d.model('find_times', { date: '2026-01-08', partOfDay: 'afternoon' });
-    const slot = firstSlot(d, 'find_times') as { start: string; appointments: Array<{ resourceId: string }> };
+    const slot = firstSlot(d, 'find_times');
     const technician = slot.appointments[0]!.resourceId;
     await d.model('time_chosen', { chosenStart: slot.start, chosenTechnician: technician });
     expect(d.interpreter.instructions).toContain('Ask for their full name, then the street address');
@@ -325,7 +331,7 @@ describe('home-services.yaml', () => {
     expect(toolNames(lost)).not.toContain('time_chosen');
 
     await d.model('find_times', { date: '2026-01-08', partOfDay: 'afternoon' });
-    const next = firstSlot(d, 'find_times') as { start: string; appointments: Array<{ resourceId: string }> };
+    const next = firstSlot(d, 'find_times');
     expect(next.start === slot.start && next.appointments[0]!.resourceId === technician).toBe(false);
     await d.model('time_chosen', { chosenStart: next.start, chosenTechnician: next.appointments[0]!.resourceId });
     const booked = await d.model('details_given', { customerName: 'Alex Chen', serviceAddress: '55 Elm Street, Toronto', accessNotes: 'Buzz unit 4' });
@@ -711,7 +717,7 @@ describe('smb-receptionist.yaml', () => {
     expect(d.interpreter.instructions).toContain('On file for this caller: Leo and Mia.');
     await d.model('find_times', { service: 'kids-cut', date: '2026-01-08', partOfDay: 'afternoon', seats: 2, arrangement: 'consecutive' });
     expect(d.lastRun('find_times').effect.args).toEqual({ service: 'kids-cut', date: '2026-01-08', partOfDay: 'afternoon', seats: 2, arrangement: 'consecutive', calendar: 'harbor-hair', limit: 4 });
-    const slot = firstSlot(d, 'find_times') as { start: string; label: string; appointments: Array<{ resourceId: string; resource: string }> };
+    const slot = firstSlot(d, 'find_times');
     const booked = await d.model('book_appointment', { start: slot.start, service: 'kids-cut', resource: slot.appointments[0]!.resourceId, name: 'Jenny Park', attendees: ['Leo', 'Mia'], seats: 2, arrangement: 'consecutive' });
     expect(stagesEntered(booked)).toEqual(['booked']);
     const booking = d.context.booking as { bookingId: string; appointments: Array<{ attendee: string; resource: string; time: string }> };
