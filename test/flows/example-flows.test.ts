@@ -180,6 +180,8 @@ describe('dental-outreach.yaml', () => {
     // Repeating it during triage does not start triage over.
     expect(stagesEntered(await d.say('The toothache is really bad, she was up all night'))).toEqual([]);
     expect(d.stage).toBe('emergency');
+    // No detour to the doubts stage from here: `$previous` would skip the emergency on the way back.
+    expect(d.interpreter.tools.map((tool) => tool.name)).toEqual(['find_urgent_slot', 'book_urgent_visit', 'sent_to_emergency_room', 'urgent_needs_staff', 'not_urgent', 'not_interested', 'talk_to_person']);
 
     await d.model('find_urgent_slot');
     expect(d.lastRun('find_urgent_slot').effect.args).toEqual({ calendar: 'jefferson-dental', service: 'emergency', seats: 1, limit: 3 });
