@@ -317,8 +317,13 @@ describe('home-services.yaml', () => {
     const d = await drive(options('+14165550999'));
     await d.start();
     await d.model('wants_service', {});
-    await d.model('service_chosen', { serviceId: 'drain-cleaning', issue: 'Kitchen sink drains slowly' });
+    await d.model('service_chosen', { serviceId: 'plumbing-repair', issue: 'Kitchen sink drains slowly' });
     await d.model('find_times', { date: '2026-01-08', partOfDay: 'afternoon' });
+    // A change of mind: the times found for the other service are not offered for this one.
+    await d.model('change_service');
+    expect(toolNames(await d.model('service_chosen', { serviceId: 'drain-cleaning', issue: 'Kitchen sink drains slowly' }))).not.toContain('time_chosen');
+    await d.model('find_times', { date: '2026-01-08', partOfDay: 'afternoon' });
+    expect(d.lastRun('find_times').effect.args).toMatchObject({ service: 'drain-cleaning' });
     const slot = firstSlot(d, 'find_times');
     const technician = slot.appointments[0]!.resourceId;
     await d.model('time_chosen', { chosenStart: slot.start, chosenTechnician: technician });
