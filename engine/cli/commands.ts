@@ -2,3 +2,4 @@
 import { registerCommand } from './main.js';
 
 registerCommand('serve', async () => (await import('./serve-command.js')).serveCommand);
+registerCommand('validate', async () => (await import('./validate-command.js')).validateCommand);

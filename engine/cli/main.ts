@@ -6,6 +6,8 @@
 export interface CliIO {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Whether `out` may use ANSI colours: a terminal, and NO_COLOR not set. */
+  color?: boolean;
 }
 
 export interface Command {
@@ -17,6 +19,8 @@ export interface Command {
 const defaultIO: CliIO = {
   out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
   err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+  // https://no-color.org: any non-empty NO_COLOR turns colours off.
+  color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
 };
 
 /** Commands load lazily so `parley validate` does not pay for the server's imports. */

@@ -31,7 +31,8 @@ export interface SourceCompiler {
   duration(value: Duration | undefined, pointer: string): number | undefined;
 }
 
-const NEVER_TRUE: CompiledExpression = { source: 'false', paths: [], variables: [], evaluate: () => false };
+// Stands in for an expression that failed to compile (the problem is reported); a real compiled `false`.
+const NEVER_TRUE: CompiledExpression = compileExpression('false');
 const EMPTY_TEMPLATE: CompiledTemplate = { source: '', paths: [], render: () => '' };
 
 export function createSourceCompiler(): SourceCompiler {

@@ -20,15 +20,26 @@ export type ExpressionVariable = (typeof EXPRESSION_VARIABLES)[number];
 export const EXPRESSION_TIME_BUDGET_MS = 100;
 export const EXPRESSION_DEPTH_BUDGET = 200;
 
-/** A syntax error, with the 0-based character offset JSONata reports. */
+/**
+ * A syntax error, with the 0-based character offset JSONata reports (it points
+ * just past the offending token) and that token when JSONata names it.
+ */
 export class ExpressionSyntaxError extends Error {
   readonly offset: number;
   readonly jsonataCode: string;
-  constructor(message: string, offset: number, jsonataCode: string) {
+  readonly token: string | undefined;
+  constructor(message: string, offset: number, jsonataCode: string, token?: string) {
     super(message);
     this.name = 'ExpressionSyntaxError';
     this.offset = offset;
     this.jsonataCode = jsonataCode;
+    this.token = token;
+  }
+
+  /** 0-based offset where the offending token starts (best effort: JSONata reports where it ends). */
+  get start(): number {
+    const length = this.token === undefined || this.token === '(end)' ? 1 : this.token.length;
+    return Math.max(0, this.offset - length);
   }
 }
 
@@ -51,15 +62,8 @@ export interface EvaluationScope {
   now?: number;
 }
 
-export interface CompiledExpression {
-  readonly source: string;
-  /**
-   * Context paths the expression reads from the root, e.g. `patient.children`
-   * for `$count(patient.children) > 1` (used by the linter's variable checks).
-   */
-  readonly paths: readonly string[];
-  /** `$name` variables it reads that are not its own (`$result`, `$args`, …). */
-  readonly variables: readonly string[];
+/** An expression ready to evaluate (also what parseExpression returns). */
+export interface CompiledExpression extends ParsedExpression {
   /** Evaluates over `input`; the result is plain JSON (or undefined). Throws ExpressionEvaluationError. */
   evaluate(input: unknown, scope?: EvaluationScope): unknown;
 }
@@ -67,7 +71,8 @@ export interface CompiledExpression {
 interface JsonataError {
   code?: string;
   position?: number;
-  token?: string;
+  /** A string, or the number itself for a misplaced number literal. */
+  token?: string | number;
   message?: string;
 }
 
@@ -120,23 +125,84 @@ export function isBuiltinFunction(name: string): boolean {
   return BUILTIN_FUNCTIONS.has(name);
 }
 
-/**
- * Parses and checks an expression. Throws ExpressionSyntaxError for syntax
- * errors and for forbidden functions.
- */
-export function compileExpression(source: string): CompiledExpression {
+/** JSONata's syntax tree, for static analysis (the linter infers result types from it). */
+export type ExpressionNode = AstNode;
+
+/** An expression parsed and checked: what the linter needs. */
+export interface ParsedExpression {
+  readonly source: string;
+  /**
+   * Context paths the expression reads from the root, e.g. `patient.children`
+   * for `$count(patient.children) > 1` (used by the linter's variable checks).
+   */
+  readonly paths: readonly string[];
+  /** `$name` variables it reads that are not its own (`$result`, `$args`, …). */
+  readonly variables: readonly string[];
+  readonly ast: ExpressionNode;
+}
+
+function parse(source: string): { expr: jsonata.Expression; parsed: ParsedExpression } {
   let expr: jsonata.Expression;
   try {
     expr = jsonata(source);
   } catch (error) {
     const e = error as JsonataError;
-    throw new ExpressionSyntaxError(describeSyntaxError(e), e.position ?? 0, e.code ?? 'S0000');
+    throw new ExpressionSyntaxError(describeSyntaxError(e), e.position ?? 0, e.code ?? 'S0000', e.token === undefined ? undefined : String(e.token));
   }
   const ast = expr.ast() as unknown as AstNode;
   const analysis = analyse(ast);
   if (analysis.forbidden) {
-    throw new ExpressionSyntaxError(`$${analysis.forbidden.name}() is not allowed in flow expressions`, analysis.forbidden.position, 'PARLEY');
+    throw new ExpressionSyntaxError(`$${analysis.forbidden.name}() is not allowed in flow expressions`, analysis.forbidden.position, 'PARLEY', `$${analysis.forbidden.name}`);
   }
+  return { expr, parsed: { source, paths: analysis.paths, variables: analysis.variables, ast } };
+}
+
+/**
+ * Parses and checks an expression (the same checks as compileExpression,
+ * whose cache it shares: linting a flow prepares its compilation). Throws
+ * ExpressionSyntaxError.
+ */
+export function parseExpression(source: string): ParsedExpression {
+  return compileExpression(source);
+}
+
+// JSONata 1.8 builds its whole parser for every expression (~0.1 ms each), so
+// a 1,000-stage flow spends most of its validation and compilation parsing.
+// Compiled expressions are kept by source (least recently used dropped past
+// the limit): the linter's parse serves the compiler, a re-lint after an
+// edit parses only what changed, and flows that share an expression share it.
+// Sharing is safe: a CompiledExpression holds no state between evaluations,
+// and evaluation is synchronous and not re-entrant.
+const COMPILED_CACHE_LIMIT = 5_000;
+const compiledCache = new Map<string, CompiledExpression | ExpressionSyntaxError>();
+
+/**
+ * Parses and checks an expression. Throws ExpressionSyntaxError for syntax
+ * errors and for forbidden functions. The same source gives the same object.
+ */
+export function compileExpression(source: string): CompiledExpression {
+  const cached = compiledCache.get(source);
+  if (cached !== undefined) {
+    compiledCache.delete(source);
+    compiledCache.set(source, cached);
+    if (cached instanceof ExpressionSyntaxError) throw new ExpressionSyntaxError(cached.message, cached.offset, cached.jsonataCode, cached.token);
+    return cached;
+  }
+  let compiled: CompiledExpression | ExpressionSyntaxError;
+  try {
+    compiled = build(source);
+  } catch (error) {
+    if (!(error instanceof ExpressionSyntaxError)) throw error;
+    compiled = error;
+  }
+  if (compiledCache.size >= COMPILED_CACHE_LIMIT) compiledCache.delete(compiledCache.keys().next().value!);
+  compiledCache.set(source, compiled);
+  if (compiled instanceof ExpressionSyntaxError) throw compiled;
+  return compiled;
+}
+
+function build(source: string): CompiledExpression {
+  const { expr, parsed: analysis } = parse(source);
 
   // The budget is checked on every node JSONata evaluates. Evaluation is
   // synchronous and not re-entrant, so one counter per compiled expression is safe.
@@ -160,6 +226,7 @@ export function compileExpression(source: string): CompiledExpression {
     source,
     paths: analysis.paths,
     variables: analysis.variables,
+    ast: analysis.ast,
     evaluate(input: unknown, scope: EvaluationScope = {}): unknown {
       const now = scope.now ?? Date.now();
       const bindings: Record<string, unknown> = {
@@ -186,6 +253,8 @@ export function isTruthy(value: unknown): boolean {
 }
 
 function describeSyntaxError(e: JsonataError): string {
+  // S0201's message is only "Syntax error: <token>"; say what it means.
+  if (e.code === 'S0201' && e.token !== undefined) return `unexpected "${String(e.token)}"`;
   const message = (e.message ?? 'syntax error').replace(/^Syntax error: /, '');
   return e.token !== undefined && !message.includes(String(e.token)) ? `${message} (at "${e.token}")` : message;
 }

@@ -100,6 +100,13 @@ export interface TemplatePath {
   path: string;
   line: number;
   column: number;
+  /**
+   * True when every read of the path handles a missing value itself: passed to
+   * a helper or block (`{{default name "there"}}`, `{{#each items}}`), or shown
+   * inside `{{#if path}}`. A bare `{{name}}` renders a missing value as empty
+   * text, so it is not guarded.
+   */
+  guarded: boolean;
 }
 
 export interface CompiledTemplate {
@@ -125,21 +132,55 @@ type HbNode = {
   original?: string;
 };
 
+/** What a template reads, found without compiling it. */
+export interface CheckedTemplate {
+  readonly source: string;
+  /** Root context paths the template reads, as in CompiledTemplate. */
+  readonly paths: readonly TemplatePath[];
+}
+
 /** Options Handlebars compiles flow templates with (`knownHelpersOnly`: an unknown helper is an error). */
 const COMPILE_OPTIONS = { knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true, noEscape: true, strict: false, preventIndent: true } as const;
 const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false } as const;
+
+type HandlebarsInput = Parameters<typeof hb.compile>[0];
+
+/** Parses a template and checks it (syntax, partials, helpers); throws TemplateError with its position. */
+function parseChecked(source: string): { ast: HbNode; paths: TemplatePath[] } {
+  let ast: HbNode;
+  try {
+    ast = hb.parse(source) as unknown as HbNode;
+  } catch (error) {
+    const { line, column, message } = describeParseError(error, source);
+    throw new TemplateError('syntax', message, line, column);
+  }
+  return { ast, paths: analyse(ast) };
+}
+
+/**
+ * Parses a template and checks its helpers from the syntax tree, without
+ * compiling it: what the linter needs, at a tenth of the cost of generating
+ * code. compileTemplate applies the same checks, so the two always agree.
+ * Throws TemplateError with its position.
+ */
+export function checkTemplate(source: string): CheckedTemplate {
+  if (!source.includes('{{')) return { source, paths: [] };
+  const plain = scanPlainTemplate(source);
+  if (plain) return { source, paths: plain };
+  return { source, paths: parseChecked(source).paths };
+}
 
 /**
  * Compiles a template, or throws TemplateError with its position.
  *
  * Everything that can be wrong with a template is found here, from the parsed
- * tree: syntax, partials, unknown helpers (the same rule Handlebars applies with
+ * tree: syntax, partials, unknown helpers (the rule Handlebars applies with
  * `knownHelpersOnly`). Generating the JavaScript is the slow part (about ten
  * times the parse) and is left to the first render, once per compiled template:
- * a 1,000-stage flow then compiles in a few tens of milliseconds, and a call
- * only pays for the stages it enters. Text without `{{` is returned as is, and
- * text whose placeholders are all plain (`{{org.name}}`, `{{default name "you"}}`)
- * is read without the Handlebars parser (see `scanPlainTemplate`).
+ * a 1,000-stage flow then compiles in tens of milliseconds, and a call only pays
+ * for the stages it enters. Text without `{{` is returned as is, and text whose
+ * placeholders are all plain (`{{org.name}}`, `{{default name "you"}}`) is read
+ * without the Handlebars parser (see `scanPlainTemplate`).
  */
 export function compileTemplate(source: string): CompiledTemplate {
   if (!source.includes('{{')) return { source, paths: [], render: () => source };
@@ -150,19 +191,11 @@ export function compileTemplate(source: string): CompiledTemplate {
 
 /** Compiles a template with the Handlebars parser, whatever it contains (`compileTemplate` uses it when the scan cannot decide). */
 export function parseTemplate(source: string): CompiledTemplate {
-  let ast: HbNode;
-  try {
-    ast = hb.parse(source) as unknown as HbNode;
-  } catch (error) {
-    const { line, column, message } = describeParseError(error, source);
-    throw new TemplateError('syntax', message, line, column);
-  }
-  const paths = analyse(ast);
-  checkHelpers(ast);
-  return lazilyRendered(source, paths, ast as unknown as Parameters<typeof hb.compile>[0]);
+  const { ast, paths } = parseChecked(source);
+  return lazilyRendered(source, paths, ast as unknown as HandlebarsInput);
 }
 
-function lazilyRendered(source: string, paths: TemplatePath[], input: Parameters<typeof hb.compile>[0]): CompiledTemplate {
+function lazilyRendered(source: string, paths: TemplatePath[], input: HandlebarsInput): CompiledTemplate {
   let compiled: Handlebars.TemplateDelegate | undefined;
   return {
     source,
@@ -187,8 +220,9 @@ const TOKEN = /"[^"]*"|'[^']*'|[^\s]+/g;
  * returns the paths it reads — exactly what the parser-based analysis returns
  * for it (a test checks both on a corpus). Anything else — blocks, comments,
  * whitespace control, escapes, hashes, sub-expressions, `this`, unknown
- * helpers, carriage returns — returns undefined, and the template goes
- * through the Handlebars parser. Exported for that test.
+ * helpers, a bare helper name (Handlebars would call it), carriage returns —
+ * returns undefined, and the template goes through the Handlebars parser.
+ * Exported for that test.
  */
 export function scanPlainTemplate(source: string): TemplatePath[] | undefined {
   if (source.includes('\\{{') || source.includes('{{{') || source.includes('\r')) return undefined;
@@ -209,8 +243,13 @@ export function scanPlainTemplate(source: string): TemplatePath[] | undefined {
     const dot = text.indexOf('.');
     return PLAIN_PATH.test(text) && !RESERVED.has(dot < 0 ? text : text.slice(0, dot));
   };
-  const addPath = (path: string, offset: number) => {
-    if (!found.has(path)) found.set(path, { path, ...position(offset) });
+  const addPath = (path: string, offset: number, guarded: boolean) => {
+    const existing = found.get(path);
+    if (existing) {
+      if (!guarded) existing.guarded = false;
+      return;
+    }
+    found.set(path, { path, ...position(offset), guarded });
   };
   let mustaches = 0;
   MUSTACHE.lastIndex = 0;
@@ -227,60 +266,19 @@ export function scanPlainTemplate(source: string): TemplatePath[] | undefined {
       if (!PLAIN_ARGUMENT.test(arg[0])) return undefined;
       if (/^[A-Za-z_]/.test(arg[0])) {
         if (!isPlainPath(arg[0])) return undefined;
-        addPath(arg[0], bodyStart + arg.index);
+        addPath(arg[0], bodyStart + arg.index, true);
       }
     }
-    if (arguments_ === 0) addPath(head[0], bodyStart + head.index);
+    if (arguments_ === 0) {
+      // `{{count}}` or `{{log}}` alone calls the helper in Handlebars: leave those to the parser's checks.
+      if (Object.hasOwn(KNOWN_HELPERS, head[0]) || HANDLEBARS_ONLY_HELPERS.has(head[0])) return undefined;
+      addPath(head[0], bodyStart + head.index, false);
+    }
   }
   // Every `{{` must belong to a placeholder read above.
   let opens = 0;
   for (let at = source.indexOf('{{'); at !== -1; at = source.indexOf('{{', at + 2)) opens += 1;
   return opens === mustaches ? [...found.values()] : undefined;
-}
-
-/**
- * Throws for a call of a helper Parley does not have. Mirrors Handlebars'
- * compiler (`classifySexpr` with `knownHelpersOnly`): a mustache or block with
- * parameters or a hash, and every sub-expression, calls the helper named by the
- * first part of its path, unless that name is a block parameter in scope.
- * `{{name}}` alone is a value lookup, never a helper call.
- */
-function checkHelpers(ast: HbNode): void {
-  const blockParams: string[][] = [];
-  const isBlockParam = (path: HbNode) =>
-    (path.parts?.length ?? 0) === 1 && !path.depth && !/^\.|this\b/.test(path.original ?? '') && blockParams.some((scope) => scope.includes(path.parts![0]!));
-  const visitCall = (node: HbNode) => {
-    const path = node.path;
-    if (!path) return;
-    const isCall = node.type === 'SubExpression' || (node.params?.length ?? 0) > 0 || node.hash !== undefined;
-    if (isCall && !(path.parts && isBlockParam(path))) {
-      const name = path.parts ? path.parts[0] : String(path.original);
-      if (name === undefined || !Object.hasOwn(KNOWN_HELPERS, name)) {
-        const loc = node.loc?.start ?? path.loc?.start;
-        throw new TemplateError('unknown-helper', `unknown helper "${name ?? ''}" (allowed: ${TEMPLATE_HELPERS.join(', ')})`, loc?.line ?? 1, (loc?.column ?? 0) + 1);
-      }
-    }
-    if (path.type === 'SubExpression') visitCall(path);
-    for (const param of node.params ?? []) visitExpression(param);
-    for (const pair of node.hash?.pairs ?? []) visitExpression(pair.value);
-  };
-  const visitExpression = (node: HbNode) => {
-    if (node.type === 'SubExpression') visitCall(node);
-  };
-  const visitProgram = (program: { body: HbNode[]; blockParams?: string[] } | null | undefined) => {
-    if (!program) return;
-    blockParams.push(program.blockParams ?? []);
-    for (const node of program.body) {
-      if (node.type === 'MustacheStatement') visitCall(node);
-      else if (node.type === 'BlockStatement') {
-        visitCall(node);
-        visitProgram(node.program);
-        visitProgram(node.inverse);
-      }
-    }
-    blockParams.pop();
-  };
-  visitProgram(ast as unknown as { body: HbNode[] });
 }
 
 function describeParseError(error: unknown, source: string): { line: number; column: number; message: string } {
@@ -295,45 +293,121 @@ function describeParseError(error: unknown, source: string): { line: number; col
   const line = lineMatch ? Number(lineMatch[1]) : 1;
   const column = caret ? caret[1]!.length + 1 : 1;
   const expecting = /Expecting (.*)$/m.exec(text);
-  const got = /got '([^']+)'/.exec(text);
+  const got = /got '([^']+)'/.exec(text)?.[1];
   const lines = source.split('\n');
-  const message = expecting
-    ? `template syntax error${got ? `: unexpected ${got[1] === 'EOF' ? 'end of text' : got[1]}` : ''} — is a {{#block}} unclosed or a {{ … }} incomplete?`
-    : text.split('\n')[0]!;
+  if (got === 'EOF') {
+    // The text ended inside a block: point at the block that is never closed, not at the end.
+    const open = unclosedBlock(source);
+    if (open) return { ...open, message: `{{#${open.name}}} is never closed: add {{/${open.name}}} where it should end` };
+  }
+  const message = !expecting
+    ? text.split('\n')[0]!
+    : got === 'INVALID'
+      ? 'a {{ … }} is not closed properly (a brace is missing)'
+      : `template syntax error${got ? `: unexpected ${TOKEN_WORDS[got] ?? got}` : ''} — is a {{#block}} unclosed or a {{ … }} incomplete?`;
   return { line: Math.min(line, lines.length), column, message };
 }
 
+/** Handlebars' token names in words. */
+const TOKEN_WORDS: Record<string, string> = {
+  EOF: 'end of text',
+  CLOSE: '}}',
+  CLOSE_UNESCAPED: '}}}',
+  OPEN: '{{',
+  OPEN_BLOCK: '{{#',
+  OPEN_ENDBLOCK: '{{/',
+  OPEN_INVERSE: '{{^',
+  INVERSE: '{{else}}',
+  OPEN_SEXPR: '(',
+  CLOSE_SEXPR: ')',
+  ID: 'a name',
+  STRING: 'a quoted text',
+  NUMBER: 'a number',
+  EQUALS: '=',
+};
+
+/** The innermost `{{#name …}}` without its `{{/name}}`, with its 1-based position. */
+function unclosedBlock(source: string): { name: string; line: number; column: number } | undefined {
+  const stack: Array<{ name: string; offset: number }> = [];
+  for (const match of source.matchAll(/\{\{~?\s*([#/])\s*\*?\s*([^\s}~]+)/g)) {
+    if (match[1] === '#') stack.push({ name: match[2]!, offset: match.index });
+    else if (stack.at(-1)?.name === match[2]) stack.pop();
+  }
+  const open = stack.at(-1);
+  if (!open) return undefined;
+  const before = source.slice(0, open.offset).split('\n');
+  return { name: open.name, line: before.length, column: before.at(-1)!.length + 1 };
+}
+
+/** Handlebars' own helpers that flows may not call (`log` writes to the server console). */
+const HANDLEBARS_ONLY_HELPERS = new Set(['log', 'helperMissing', 'blockHelperMissing']);
+/** Block helpers that take exactly one value (Handlebars fails at render time otherwise). */
+const CONTEXT_HELPERS = new Set(['if', 'unless', 'each', 'with']);
+
 /**
- * Collects root context paths. Block helpers that change the context (`each`,
- * `with`) push a level; `../` climbs back; `@root.` is always the root.
+ * The helper rules `knownHelpersOnly` enforces at compile time, checked on the
+ * syntax tree: a mustache or block with arguments, and every subexpression,
+ * calls a helper, which must be one of TEMPLATE_HELPERS. A bare `{{name}}` is
+ * a variable, unless it names one of Handlebars' own helpers.
+ */
+function checkHelper(node: HbNode, isCall: boolean, blockParams: readonly string[][]): void {
+  const path = node.path;
+  if (!path) return;
+  const simple = path.type === 'PathExpression' && !path.data && (path.depth ?? 0) === 0 && (path.parts?.length ?? 0) === 1 && !(path.original ?? '').startsWith('this');
+  const name = simple ? path.parts![0]! : (path.original ?? '');
+  // `{{#each items as |item|}}{{item x}}{{/each}}`: a block parameter is a value, never a helper (as in Handlebars).
+  if (simple && blockParams.some((scope) => scope.includes(name))) return;
+  const known = simple && TEMPLATE_HELPERS.includes(name);
+  if ((isCall && !known) || (simple && HANDLEBARS_ONLY_HELPERS.has(name))) {
+    throw new TemplateError(
+      'unknown-helper',
+      `unknown helper "${name}" (allowed: ${TEMPLATE_HELPERS.join(', ')})`,
+      node.loc?.start.line ?? 1,
+      (node.loc?.start.column ?? 0) + 1,
+    );
+  }
+}
+
+/**
+ * Collects root context paths and checks helpers. Block helpers that change
+ * the context (`each`, `with`) push a level; `../` climbs back; `@root.` is
+ * always the root.
  */
 function analyse(ast: HbNode): TemplatePath[] {
   const found = new Map<string, TemplatePath>();
-  const add = (parts: string[], node: HbNode) => {
+  // Block parameters in scope (`as |item|`), innermost last.
+  const blockParams: string[][] = [];
+  // Root paths known to be present where the current block renders ({{#if x}} … {{/if}}).
+  const present: string[] = [];
+  const add = (parts: string[], node: HbNode, asArgument: boolean) => {
     const path = parts.join('.');
-    if (!path || found.has(path)) return;
-    found.set(path, { path, line: node.loc?.start.line ?? 1, column: (node.loc?.start.column ?? 0) + 1 });
+    if (!path) return;
+    const guarded = asArgument || present.some((guard) => path === guard || path.startsWith(`${guard}.`));
+    const existing = found.get(path);
+    if (existing) {
+      if (!guarded) existing.guarded = false;
+      return;
+    }
+    found.set(path, { path, line: node.loc?.start.line ?? 1, column: (node.loc?.start.column ?? 0) + 1, guarded });
   };
 
-  const visitPath = (node: HbNode, level: number) => {
+  /** The root path a path expression reads, or undefined when it is relative to an each/with block. */
+  const rootPath = (node: HbNode, level: number): string[] | undefined => {
     const parts = node.parts ?? [];
-    if (node.data) {
-      if (parts[0] === 'root' && parts.length > 1) add(parts.slice(1), node);
-      return;
-    }
-    if ((node.original ?? '').startsWith('this') && level === 0) {
-      if (parts.length) add(parts, node);
-      return;
-    }
-    if (level - (node.depth ?? 0) === 0 && parts.length) add(parts, node);
+    if (node.data) return parts[0] === 'root' && parts.length > 1 ? parts.slice(1) : undefined;
+    if ((node.original ?? '').startsWith('this') && level === 0) return parts.length ? parts : undefined;
+    return level - (node.depth ?? 0) === 0 && parts.length ? parts : undefined;
   };
 
-  const visitExpr = (node: HbNode | undefined, level: number) => {
+  const visitExpr = (node: HbNode | undefined, level: number, asArgument: boolean) => {
     if (!node) return;
-    if (node.type === 'PathExpression') visitPath(node, level);
-    else if (node.type === 'SubExpression') {
-      for (const param of node.params ?? []) visitExpr(param, level);
-      for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level);
+    if (node.type === 'PathExpression') {
+      const parts = rootPath(node, level);
+      if (parts) add(parts, node, asArgument);
+    } else if (node.type === 'SubExpression') {
+      checkHelper(node, true, blockParams);
+      for (const param of node.params ?? []) visitExpr(param, level, true);
+      for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level, true);
     }
   };
 
@@ -342,18 +416,33 @@ function analyse(ast: HbNode): TemplatePath[] {
       switch (node.type) {
         case 'MustacheStatement': {
           const isHelperCall = (node.params?.length ?? 0) > 0 || (node.hash?.pairs.length ?? 0) > 0;
-          if (!isHelperCall && node.path) visitExpr(node.path, level);
-          for (const param of node.params ?? []) visitExpr(param, level);
-          for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level);
+          checkHelper(node, isHelperCall, blockParams);
+          if (!isHelperCall && node.path) visitExpr(node.path, level, false);
+          for (const param of node.params ?? []) visitExpr(param, level, true);
+          for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level, true);
           break;
         }
         case 'BlockStatement': {
           const helper = node.path?.original;
-          for (const param of node.params ?? []) visitExpr(param, level);
-          for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level);
+          checkHelper(node, (node.params?.length ?? 0) > 0 || (node.hash?.pairs.length ?? 0) > 0, blockParams);
+          if (helper && CONTEXT_HELPERS.has(helper) && node.params?.length !== 1) {
+            throw new TemplateError('syntax', `{{#${helper}}} needs exactly one value, e.g. {{#${helper} patient.children}}`, node.loc?.start.line ?? 1, (node.loc?.start.column ?? 0) + 1);
+          }
+          for (const param of node.params ?? []) visitExpr(param, level, true);
+          for (const pair of node.hash?.pairs ?? []) visitExpr(pair.value, level, true);
           const changesContext = helper === 'each' || helper === 'with';
+          // The branch that renders only when the tested value is there.
+          const tested = node.params?.length === 1 && node.params[0]!.type === 'PathExpression' ? rootPath(node.params[0]!, level)?.join('.') : undefined;
+          const guardProgram = tested !== undefined && (helper === 'if' || helper === 'with') ? tested : undefined;
+          const guardInverse = tested !== undefined && helper === 'unless' ? tested : undefined;
+          if (guardProgram !== undefined) present.push(guardProgram);
+          blockParams.push(node.program?.blockParams ?? []);
           visitBody(node.program?.body, changesContext ? level + 1 : level);
+          blockParams.pop();
+          if (guardProgram !== undefined) present.pop();
+          if (guardInverse !== undefined) present.push(guardInverse);
           visitBody(node.inverse?.body, level);
+          if (guardInverse !== undefined) present.pop();
           break;
         }
         case 'PartialStatement':

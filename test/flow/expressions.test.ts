@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileExpression, ExpressionEvaluationError, ExpressionSyntaxError, isTruthy } from '../../engine/flow/expressions.js';
+import { compileExpression, ExpressionEvaluationError, ExpressionSyntaxError, isTruthy, parseExpression } from '../../engine/flow/expressions.js';
 
 describe('compileExpression', () => {
   it('evaluates over the context', () => {
@@ -69,6 +69,48 @@ describe('compileExpression', () => {
       expect(error).toBeInstanceOf(ExpressionSyntaxError);
       expect((error as ExpressionSyntaxError).offset).toBe(6);
     }
+  });
+
+  it('parseExpression finds the same paths and errors without preparing evaluation', () => {
+    const parsed = parseExpression('$count(patient.children) > 1 and $result.ok');
+    expect(parsed.paths).toEqual(['patient.children']);
+    expect(parsed.variables).toEqual(['result']);
+    expect(parsed.ast).toMatchObject({ type: 'binary', value: 'and' });
+    expect(() => parseExpression('1 + $eval("2")')).toThrow(/\$eval/);
+  });
+
+  it('gives the start of the offending token as well as where JSONata stopped', () => {
+    const errorOf = (source: string) => {
+      try {
+        parseExpression(source);
+      } catch (error) {
+        return error as ExpressionSyntaxError;
+      }
+      throw new Error(`no error for ${source}`);
+    };
+    expect(errorOf('a +* b')).toMatchObject({ offset: 6, token: 'b', start: 5 });
+    expect(errorOf('a = ').start).toBe(3);
+    expect(errorOf('x + $eval("1")')).toMatchObject({ start: 4 });
+  });
+
+  it('keeps compiled expressions by source, so the linter\'s parse serves the compiler', () => {
+    const source = `count_${Date.now()} + 1`;
+    const first = compileExpression(source);
+    expect(compileExpression(source)).toBe(first);
+    expect(parseExpression(source)).toBe(first);
+    // Shared objects evaluate independently: no state leaks from one evaluation to the next.
+    expect(first.evaluate({ [`count_${source.slice(6, -4)}`]: 1 })).toBe(2);
+    const bad = `a +* ${Date.now()}`;
+    const errors = [0, 1].map(() => {
+      try {
+        compileExpression(bad);
+      } catch (error) {
+        return error as ExpressionSyntaxError;
+      }
+      throw new Error('no error');
+    });
+    expect(errors[1]).toBeInstanceOf(ExpressionSyntaxError);
+    expect({ ...errors[1], message: errors[1]!.message }).toEqual({ ...errors[0], message: errors[0]!.message });
   });
 
   it('stops a runaway expression within its budget', () => {

@@ -1,0 +1,20 @@
+/**
+ * JSON pointers (RFC 6901): how every finding says where it is, independent of
+ * the file format. `pointerSegment` (escaping) lives in flow-model.ts, which
+ * builds the pointers the linter reports.
+ */
+import { pointerSegment } from './flow-model.js';
+
+/** The unescaped segments of a pointer: `/stages/a~1b/next/0` → `['stages', 'a/b', 'next', '0']`. */
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((segment) => segment.replaceAll('~1', '/').replaceAll('~0', '~'));
+}
+
+/** `base` extended by segments, each escaped. */
+export function joinPointer(base: string, ...segments: Array<string | number>): string {
+  return base + segments.map((segment) => `/${pointerSegment(segment)}`).join('');
+}
