@@ -6,8 +6,14 @@
  * bookings, contacts, notes and texts the flows make are checked where the
  * connectors keep them.
  */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createConnectorHost } from '../../engine/connectors/connector-host.js';
+import { lintFlow } from '../../engine/flow/lint-flow.js';
+import { loadFlowFile } from '../../engine/flow/load-flow-file.js';
 import type { Effect } from '../../engine/interpreter/call-types.js';
+import { fromRoot } from '../../engine/util/package-root.js';
 import { createFlowDriver, type FlowDriver, type FlowDriverOptions, stagesEntered } from '../support/flow-driver.js';
 
 let driver: FlowDriver | undefined;
@@ -52,6 +58,22 @@ function firstSlot(d: FlowDriver, tool: string): Slot {
   expect(slots.length).toBeGreaterThan(0);
   return slots[0]!;
 }
+
+describe('the example flows, linted', () => {
+  const files = readdirSync(fromRoot('flows')).filter((file) => file.endsWith('.yaml')).sort();
+
+  it('are the five flows this file drives', () => {
+    expect(files).toEqual(['auto-service.yaml', 'clinic-intake.yaml', 'dental-outreach.yaml', 'home-services.yaml', 'smb-receptionist.yaml']);
+  });
+
+  // What `parley validate flows` checks, with the built-in connectors' catalog:
+  // not an error, and not a warning either.
+  it.each(files)('%s has no finding at all', async (file) => {
+    const host = await createConnectorHost({ env: {} });
+    const { findings } = lintFlow(await loadFlowFile(path.join(fromRoot('flows'), file)), { catalog: host.catalog() });
+    expect(findings.map((f) => `${f.severity} ${f.code} ${f.pointer}: ${f.message}`)).toEqual([]);
+  });
+});
 
 // Tuesday, January 6, 2026, 9:00 AM in Austin.
 const DENTAL_NOW = '2026-01-06T15:00:00Z';
