@@ -7,6 +7,8 @@
 import type TwilioRequestClient from 'twilio/lib/base/RequestClient.js';
 import type { ParleyConfig } from './config/load-config.js';
 import { createConnectorHost, type ConnectorHostOptions } from './connectors/connector-host.js';
+import { createCallEventBus } from './events/call-event-bus.js';
+import { withCallEventNotifications } from './events/notifying-call-repository.js';
 import { seedExampleData } from './examples/seed-example-data.js';
 import { createMetrics } from './observability/metrics.js';
 import { CallManager } from './runtime/call-manager.js';
@@ -39,7 +41,10 @@ export interface EngineOptions {
 export async function createEngine(config: ParleyConfig, options: EngineOptions = {}): Promise<Engine> {
   const store = await openStore({ dataDir: config.dataDir, ...(config.mongodbUri ? { mongodbUri: config.mongodbUri } : {}) });
   try {
-    const [flows, calls, numbers] = await Promise.all([createFlowRepository(store), createCallRepository(store), createNumberRepository(store)]);
+    const [flows, storedCalls, numbers] = await Promise.all([createFlowRepository(store), createCallRepository(store), createNumberRepository(store)]);
+    // Every append made through the engine's repository reaches this process's live subscribers.
+    const callEvents = createCallEventBus();
+    const calls = withCallEventNotifications(storedCalls, callEvents);
     // A process that died mid-call left its calls `live`; nobody is serving them now.
     await calls.markLiveCallsInterrupted();
     const metrics = createMetrics();
@@ -69,6 +74,7 @@ export async function createEngine(config: ParleyConfig, options: EngineOptions 
       config,
       store,
       metrics,
+      callEvents,
       connectors,
       repositories,
       runtime,

@@ -181,6 +181,18 @@ async function bookingById(storage: ConnectorStorage, id: string): Promise<Booki
   return doc;
 }
 
+/**
+ * A booking by id that, when `phone` is given, was made with that number. Someone
+ * else's booking is reported exactly like a missing one, so a caller guessing
+ * ids learns nothing.
+ */
+async function ownedBooking(ctx: Ctx, id: string, phone: string | undefined): Promise<BookingDoc> {
+  const owner = phone === undefined ? undefined : phoneOf(ctx, phone);
+  const doc = await bookingById(ctx.storage, id);
+  if (owner !== undefined && doc.contact.phone !== owner) throw new OperationError('CALENDAR_BOOKING_NOT_FOUND', `No booking ${id}`);
+  return doc;
+}
+
 // ---- claiming ------------------------------------------------------------
 
 function failure(calendar: CalendarDefinition, startMs: number, f: PlanFailure): OperationError {
@@ -321,11 +333,12 @@ export async function book(input: BookInput, ctx: Ctx): Promise<BookingView> {
 export async function cancel(input: CancelInput, ctx: Ctx): Promise<BookingView> {
   const col = await bookings(ctx.storage);
   const id = input.bookingId.trim().toUpperCase();
+  const owner = input.phone === undefined ? {} : { 'contact.phone': phoneOf(ctx, input.phone) };
   const at = new Date(ctx.clock.now()).toISOString();
   // Only the one update that flips confirmed → cancelled gives the seats back, however many cancels race.
-  const before = await col.findOneAndUpdate({ _id: id, status: 'confirmed' }, { $set: { status: 'cancelled', cancelledAt: at, updatedAt: at, ...(input.reason ? { cancelReason: input.reason } : {}) } }, { returnDocument: 'before' });
+  const before = await col.findOneAndUpdate({ _id: id, status: 'confirmed', ...owner }, { $set: { status: 'cancelled', cancelledAt: at, updatedAt: at, ...(input.reason ? { cancelReason: input.reason } : {}) } }, { returnDocument: 'before' });
   if (!before) {
-    const existing = await bookingById(ctx.storage, id); // not found → CALENDAR_BOOKING_NOT_FOUND
+    const existing = await ownedBooking(ctx, id, input.phone); // not found, or someone else's → CALENDAR_BOOKING_NOT_FOUND
     return bookingView(await getCalendar(ctx.storage, existing.calendarId), existing);
   }
   const calendar = await getCalendar(ctx.storage, before.calendarId);
@@ -335,7 +348,7 @@ export async function cancel(input: CancelInput, ctx: Ctx): Promise<BookingView>
 }
 
 export async function reschedule(input: RescheduleInput, ctx: Ctx): Promise<BookingView> {
-  const existing = await bookingById(ctx.storage, input.bookingId);
+  const existing = await ownedBooking(ctx, input.bookingId, input.phone);
   if (existing.status !== 'confirmed') throw new OperationError('CALENDAR_BOOKING_CANCELLED', `Booking ${existing._id} was cancelled; book a new appointment instead`);
   const calendar = await calendarFor(ctx, existing.calendarId);
   const now = ctx.clock.now();
@@ -377,7 +390,7 @@ export async function reschedule(input: RescheduleInput, ctx: Ctx): Promise<Book
 }
 
 export async function getBooking(input: GetBookingInput, ctx: Ctx): Promise<BookingView> {
-  const doc = await bookingById(ctx.storage, input.bookingId);
+  const doc = await ownedBooking(ctx, input.bookingId, input.phone);
   return bookingView(await getCalendar(ctx.storage, doc.calendarId), doc);
 }
 

@@ -103,13 +103,16 @@ export type BookOutput = BookingView;
 export interface CancelInput {
   bookingId: string;
   reason?: string;
+  phone?: string;
 }
 export interface RescheduleInput {
   bookingId: string;
   start: string;
+  phone?: string;
 }
 export interface GetBookingInput {
   bookingId: string;
+  phone?: string;
 }
 export interface FindBookingsInput {
   phone: string;
@@ -147,6 +150,13 @@ export interface GetHoursOutput {
 const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 const calendarField = { type: 'string', minLength: 1, description: 'Calendar id, e.g. `jefferson-dental`. Default: the connector\'s `defaultCalendar`. Usually bound in `with`.' } as const;
 const bookingId = { type: 'string', minLength: 1, maxLength: 40, description: 'Booking id, e.g. `BK-7F3K2Q`.' } as const;
+/** Ownership check for operations on one booking: bind it to the caller's number so a caller can only touch their own bookings. */
+const ownerPhone = {
+  type: 'string',
+  minLength: 3,
+  maxLength: 64,
+  description: 'When given, the booking must have been made with this phone number (any format), else it is not found. Bind it to the caller\'s number in `with` so nobody can act on someone else\'s booking by its id.',
+} as const;
 
 const appointment = {
   type: 'object',
@@ -282,21 +292,21 @@ export default defineConnector({
       description: 'Cancel a booking by id. Cancelling an already cancelled booking changes nothing.',
       idempotent: true,
       pii: ['contact'],
-      input: { type: 'object', additionalProperties: false, required: ['bookingId'], properties: { bookingId, reason: { type: 'string', maxLength: 200, description: 'Why, e.g. schedule_conflict.' } } },
+      input: { type: 'object', additionalProperties: false, required: ['bookingId'], properties: { bookingId, reason: { type: 'string', maxLength: 200, description: 'Why, e.g. schedule_conflict.' }, phone: ownerPhone } },
       output: booking,
     }),
     reschedule: operation<RescheduleInput, BookingView>({
       description: 'Move a booking to a new start time (from findSlots), keeping its seats, service and people. The old time is kept if the new one cannot be booked.',
       idempotent: false,
       pii: ['contact'],
-      input: { type: 'object', additionalProperties: false, required: ['bookingId', 'start'], properties: { bookingId, start: { type: 'string', minLength: 10, description: 'New start, as returned by findSlots.' } } },
+      input: { type: 'object', additionalProperties: false, required: ['bookingId', 'start'], properties: { bookingId, start: { type: 'string', minLength: 10, description: 'New start, as returned by findSlots.' }, phone: ownerPhone } },
       output: booking,
     }),
     getBooking: operation<GetBookingInput, BookingView>({
       description: 'Look a booking up by id.',
       idempotent: true,
       pii: ['contact'],
-      input: { type: 'object', additionalProperties: false, required: ['bookingId'], properties: { bookingId } },
+      input: { type: 'object', additionalProperties: false, required: ['bookingId'], properties: { bookingId, phone: ownerPhone } },
       output: booking,
     }),
     findBookings: operation<FindBookingsInput, FindBookingsOutput>({

@@ -41,6 +41,8 @@ export interface ParleyConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest request body, in bytes. */
   bodyLimit: number;
+  /** How often live call-event streams look in the store for events appended by other processes, in ms. */
+  livePollMs: number;
 }
 
 /** Command-line options override the environment. */
@@ -121,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     exampleData: !['0', 'false', 'off', 'no'].includes((optional(env, 'PARLEY_EXAMPLE_DATA') ?? 'on').toLowerCase()),
     logLevel,
     bodyLimit: integer(env, 'PARLEY_BODY_LIMIT', 1_048_576, 1024, 64 * 1_048_576),
+    livePollMs: integer(env, 'PARLEY_LIVE_POLL_MS', 1000, 50, 60_000),
   };
 }
 

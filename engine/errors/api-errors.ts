@@ -56,6 +56,18 @@ export const API_ERRORS = {
     kind: 'user',
     status: 405,
   },
+  API_FLOW_INVALID: {
+    meaning: 'The flow document cannot be stored: it is not valid YAML or JSON, or it does not have the shape of a flow (wrong types, unknown or missing fields). Nothing was saved.',
+    fix: 'Fix the findings in `details.findings` (each has a JSON pointer and, for text you sent, a line and column); `POST /api/flows/validate` checks a document without saving it.',
+    kind: 'user',
+    status: 422,
+  },
+  API_PUBLISH_REFUSED: {
+    meaning: 'The flow was not published because the linter found errors in it; nothing changed.',
+    fix: 'Fix the error-level findings in `details.findings`, save the draft, and publish again. Warnings do not block publishing.',
+    kind: 'user',
+    status: 422,
+  },
   CONFIG_INVALID: {
     meaning: 'A configuration variable has a value Parley cannot use.',
     fix: 'Fix the variable named in the message; `.env.example` lists every variable with an example.',

@@ -70,7 +70,7 @@ export const CALL_ERRORS = {
     'Check the transition’s `when`; the intent is only offered to the model while it holds.',
   ),
   CALL_EXPRESSION_FAILED: call(
-    'An expression failed while the call ran (type error, time budget); the condition counted as false or the value was not set.',
+    'An expression failed while the call ran (type error, step budget exceeded); the condition counted as false or the value was not set.',
     'Fix the expression at the pointer given; test it with `parley test` on the same context.',
   ),
   CALL_TEMPLATE_FAILED: call(

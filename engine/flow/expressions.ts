@@ -6,9 +6,9 @@
  * guards and assignments can call it directly during a transition. It is a
  * sandbox by construction — no access to JavaScript functions, prototypes
  * (`constructor`, `__proto__` are own-property lookups only), the process or the
- * file system. What it lacks we add here: a time and depth budget so a runaway
- * expression cannot stall a call, and a clock (`$now`, `$millis`) that comes
- * from the call, not the machine, so runs are reproducible.
+ * file system. What it lacks we add here: a budget of evaluation steps and
+ * depth so a runaway expression cannot stall a call, and a clock (`$now`,
+ * `$millis`) that comes from the call, not the machine, so runs are reproducible.
  */
 import jsonata from 'jsonata';
 
@@ -16,9 +16,17 @@ import jsonata from 'jsonata';
 export const EXPRESSION_VARIABLES = ['result', 'args', 'error'] as const;
 export type ExpressionVariable = (typeof EXPRESSION_VARIABLES)[number];
 
-/** Longest an evaluation may take, and deepest it may nest, before it fails. */
-export const EXPRESSION_TIME_BUDGET_MS = 100;
+/**
+ * How much work one evaluation may do before it fails: evaluation steps (nodes
+ * JSONata evaluates: a condition over the context takes tens, a mapping about
+ * five per list item, so 50,000 allows lists of some 10,000 items) and nesting
+ * depth. Counted, not timed, so the same expression on the same data always gives the same
+ * answer, however busy the machine is. A wall-clock limit stays as a last
+ * safety net for single steps that are slow in themselves (huge strings).
+ */
+export const EXPRESSION_STEP_BUDGET = 50_000;
 export const EXPRESSION_DEPTH_BUDGET = 200;
+export const EXPRESSION_TIME_LIMIT_MS = 2_000;
 
 /**
  * A syntax error, with the 0-based character offset JSONata reports (it points
@@ -207,15 +215,16 @@ function build(source: string): CompiledExpression {
   // The budget is checked on every node JSONata evaluates. Evaluation is
   // synchronous and not re-entrant, so one counter per compiled expression is safe.
   let depth = 0;
+  let steps = 0;
   let deadline = 0;
-  const check = () => {
-    if (depth > EXPRESSION_DEPTH_BUDGET) throw { code: 'U1001', message: `expression nests deeper than ${EXPRESSION_DEPTH_BUDGET} levels` };
-    if (Date.now() > deadline) throw { code: 'U1002', message: `expression ran longer than ${EXPRESSION_TIME_BUDGET_MS} ms` };
-  };
   expr.assign('__evaluate_entry', (_e: unknown, _i: unknown, env: { isParallelCall?: boolean }) => {
     if (env?.isParallelCall) return;
     depth++;
-    check();
+    steps++;
+    if (depth > EXPRESSION_DEPTH_BUDGET) throw { code: 'U1001', message: `expression nests deeper than ${EXPRESSION_DEPTH_BUDGET} levels` };
+    if (steps > EXPRESSION_STEP_BUDGET) throw { code: 'U1002', message: `expression took more than ${EXPRESSION_STEP_BUDGET} evaluation steps (a loop that does not end?)` };
+    // The clock is read once every 1,024 steps: cheap, and only a safety net.
+    if ((steps & 1023) === 0 && Date.now() > deadline) throw { code: 'U1003', message: `expression ran longer than ${EXPRESSION_TIME_LIMIT_MS} ms` };
   });
   expr.assign('__evaluate_exit', (_e: unknown, _i: unknown, env: { isParallelCall?: boolean }) => {
     if (env?.isParallelCall) return;
@@ -235,7 +244,8 @@ function build(source: string): CompiledExpression {
       };
       for (const name of EXPRESSION_VARIABLES) bindings[name] = scope.variables?.[name];
       depth = 0;
-      deadline = Date.now() + EXPRESSION_TIME_BUDGET_MS;
+      steps = 0;
+      deadline = Date.now() + EXPRESSION_TIME_LIMIT_MS;
       try {
         return toPlain(expr.evaluate(input, bindings));
       } catch (error) {

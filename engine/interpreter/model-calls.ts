@@ -21,7 +21,7 @@ import { type CallRuntime, currentStage, emit, trialStep } from './call-runtime.
 import { isPlainObject } from './context-values.js';
 import type { Batch, BatchCall } from './interpreter-state.js';
 import { intentEventType, MachineEventType, toolEventType, type MachineEvent } from './machine-events.js';
-import { fireFlowEvent } from './stage-entry.js';
+import { fireFlowEvent, refreshOffer } from './stage-entry.js';
 import { startToolRun } from './start-tool-run.js';
 import { INTENT_IGNORED, INTENT_TAKEN, refusalOutput } from './tool-output.js';
 
@@ -128,6 +128,8 @@ export function settleIfDone(rt: CallRuntime, batch: Batch): void {
   // 3. At most one transition: that one, else a `when` the results made true.
   if (chosen && fireFlowEvent(rt, chosen.type, chosen.fields)) return;
   if (fireFlowEvent(rt, MachineEventType.check)) return;
-  // 4. Same stage: one response to go on (unless the stage's entry is still running; it speaks for itself).
+  // 4. Same stage: the results may have changed which intents are offered (their `when`);
+  //    then one response to go on (unless the stage's entry is still running; it speaks for itself).
+  refreshOffer(rt);
   if (rt.state.entry === null) emit(rt, { type: 'respond', reason: 'tools' });
 }

@@ -127,6 +127,26 @@ function completeEntry(rt: CallRuntime, entry: EntryInProgress): void {
   }
 }
 
+/**
+ * The context changed within a stage (a tool's `assign`): intents guarded by
+ * `when` may have become available or gone. If the functions offered differ
+ * from the last `session.update`'s, the stage is sent again — re-rendered, with
+ * the conversation kept (its history strategy belongs to entering, not to
+ * refreshing) — so the model is offered an intent exactly while its `when`
+ * holds. Nothing is sent when the offer is unchanged.
+ */
+export function refreshOffer(rt: CallRuntime): void {
+  const stage = currentStage(rt);
+  const session = rt.state.session;
+  if (!stage || stage.kind !== 'talk' || rt.state.entry !== null || !session) return;
+  const vars = varsOf(rt);
+  const tools = offeredTools(stage, vars, previousOf(rt), rt.writer, rt.clock.now());
+  if (tools.length === session.tools.length && tools.every((tool, index) => tool.name === session.tools[index]!.name)) return;
+  const instructions = renderInstructions(rt.compiled, stage, vars, rt.hooks);
+  rt.state.session = { instructions, tools };
+  emit(rt, { type: 'session.update', stage: stage.name, instructions, tools, voice: rt.compiled.agent.voice, model: rt.compiled.agent.model, history: 'keep' });
+}
+
 function speak(rt: CallRuntime, stage: CompiledStage): void {
   const vars = varsOf(rt);
   const say = renderTemplate(stage.say, vars, rt.hooks).trim();

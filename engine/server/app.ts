@@ -8,6 +8,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { readFileSync } from 'node:fs';
 import type { ParleyConfig } from '../config/load-config.js';
 import type { ConnectorHost } from '../connectors/connector-host.js';
+import type { CallEventBus } from '../events/call-event-bus.js';
 import { createCallLog } from '../runtime/call-log.js';
 import type { CallManager } from '../runtime/call-manager.js';
 import { twilioRoutes } from '../telephony/twilio-routes.js';
@@ -17,11 +18,19 @@ import type { DocumentStore } from '../store/document-store.js';
 import type { FlowRepository } from '../store/flow-repository.js';
 import type { NumberRepository } from '../store/number-repository.js';
 import { fromRoot } from '../util/package-root.js';
+import { API_SCHEMA } from './api-schema.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { healthRoutes } from './plugins/health-routes.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { outboundCallRoutes } from './plugins/outbound-call-routes.js';
+import { callLiveRoutes } from './routes/call-live-routes.js';
+import { callRoutes } from './routes/call-routes.js';
+import { connectorRoutes } from './routes/connector-routes.js';
+import { flowDocumentRoutes } from './routes/flow-document-routes.js';
+import { flowPublishRoutes } from './routes/flow-publish-routes.js';
+import { flowRoutes } from './routes/flow-routes.js';
+import { numberRoutes } from './routes/number-routes.js';
 
 export const PARLEY_VERSION: string = (JSON.parse(readFileSync(fromRoot('package.json'), 'utf8')) as { version: string }).version;
 
@@ -44,6 +53,8 @@ export interface EngineServices {
   config: ParleyConfig;
   store: DocumentStore;
   metrics: Metrics;
+  /** Events appended in this process, for live subscribers. */
+  callEvents: CallEventBus;
   /** Loaded connectors: the catalog and tool invocation. */
   connectors: ConnectorHost;
   repositories: {
@@ -91,16 +102,25 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     for (const method of methods) routes.push({ method, url: route.url, get public() { return Boolean(route.config?.public); } });
   });
 
-  // Fastify's validator is Ajv in its default dialect, which refuses a document naming the 2020-12
-  // meta-schema it does not load; the definitions themselves use nothing it lacks.
-  const { $schema: _dialect, ...apiSchema } = JSON.parse(readFileSync(fromRoot('schemas', 'api.schema.json'), 'utf8')) as Record<string, unknown>;
-  app.addSchema(apiSchema);
+  app.addSchema(API_SCHEMA);
+  // The API speaks JSON (flows also YAML, added by their routes). Fastify's default
+  // text/plain parser would hand a route a string where it expects an object,
+  // turning a wrong content type into a confusing validation error instead of a 415.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(errorHandlerPlugin);
   await app.register(rateLimit, { global: true, max: 1200, timeWindow: '1 minute' });
   await app.register(openApiPlugin, { version: PARLEY_VERSION });
   await app.register(authPlugin, { ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
   await app.register(healthRoutes, { config, store: services.store, metrics: services.metrics, version: PARLEY_VERSION, startedAt: Date.now() });
+  const { flows, calls, numbers } = services.repositories;
+  await app.register(flowRoutes, { prefix: '/api/flows', flows, numbers });
+  await app.register(flowDocumentRoutes, { prefix: '/api/flows', flows, connectors: services.connectors });
+  await app.register(flowPublishRoutes, { prefix: '/api/flows', flows, connectors: services.connectors });
+  await app.register(callRoutes, { prefix: '/api/calls', calls });
+  await app.register(callLiveRoutes, { prefix: '/api/calls', calls, bus: services.callEvents, pollMs: config.livePollMs });
+  await app.register(numberRoutes, { prefix: '/api/numbers', numbers, flows });
+  await app.register(connectorRoutes, { prefix: '/api/connectors', connectors: services.connectors });
   // Live calls: the runtime logs through the server's logger (allow-listed events only).
   services.runtime.useLog(options.logger === false ? undefined : app.log);
   await app.register(twilioRoutes, { config, manager: services.runtime, log: createCallLog(options.logger === false ? undefined : app.log) });

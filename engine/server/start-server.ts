@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { effectiveHost, type ParleyConfig } from '../config/load-config.js';
 import { createEngine, type Engine } from '../engine.js';
+import { describeFlowImport, importExampleFlows } from '../examples/import-example-flows.js';
 import { build } from './app.js';
 
 export interface RunningServer {
@@ -18,7 +19,16 @@ export interface RunningServer {
 export async function startServer(config: ParleyConfig, print: (line: string) => void = console.log): Promise<RunningServer> {
   const started = Date.now();
   const engine = await createEngine(config);
-  const app = await build({ services: engine });
+  let app: FastifyInstance;
+  try {
+    const imported = await importExampleFlows({ flows: engine.repositories.flows, catalog: engine.connectors.catalog(), folder: config.flowsDir });
+    const line = describeFlowImport(imported);
+    if (line) print(line);
+    app = await build({ services: engine });
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
   const { host, forcedLoopback } = effectiveHost(config);
   if (forcedLoopback) {
     print(`No PARLEY_API_KEY is set, so the admin API is open: listening on ${host} only (HOST=${config.host} ignored).`);

@@ -77,6 +77,48 @@ describe('intent', () => {
   });
 });
 
+describe('intent + when, as the context changes within a stage', () => {
+  const flow = flowOf(
+    {
+      pick: {
+        tools: ['find'],
+        next: [
+          { to: 'chosen', intent: 'The caller picked a time.', when: '$count(slots) > 0', name: 'time_chosen' },
+          { to: 'gone', intent: 'Give up.' },
+        ],
+      },
+      chosen: {},
+      gone: {},
+    },
+    { tools: { find: { use: 'cal.find', assign: { slots: '$result.slots' } } }, context: { initial: { slots: [] } } },
+  );
+
+  it('offers the intent once a tool result makes its `when` true: the stage is sent again, history kept, before the response', () => {
+    const { interpreter, started } = startTestCall(flow);
+    expect(only(started, 'session.update').tools.map((tool) => tool.name)).toEqual(['find', 'go_gone']);
+    interpreter.send({ type: 'model.calls', calls: [{ callId: 'f1', name: 'find', arguments: {} }] });
+    const found = interpreter.send({ type: 'tool.result', callId: 'f1', ok: true, result: { slots: ['9:00'] } });
+    expect(typesOf(found)).toEqual(['tool.output', 'session.update', 'respond']);
+    expect(only(found, 'session.update')).toMatchObject({ stage: 'pick', history: 'keep' });
+    expect(only(found, 'session.update').tools.map((tool) => tool.name)).toEqual(['find', 'time_chosen', 'go_gone']);
+    expect(interpreter.tools.map((tool) => tool.name)).toEqual(['find', 'time_chosen', 'go_gone']);
+    interpreter.send({ type: 'model.calls', calls: [{ callId: 'c', name: 'time_chosen', arguments: {} }] });
+    expect(interpreter.stage).toBe('chosen');
+  });
+
+  it('sends nothing extra when the offer is unchanged, and withdraws the intent when its `when` turns false again', () => {
+    const { interpreter } = startTestCall(flow);
+    interpreter.send({ type: 'model.calls', calls: [{ callId: 'f1', name: 'find', arguments: {} }] });
+    expect(typesOf(interpreter.send({ type: 'tool.result', callId: 'f1', ok: true, result: { slots: [] } }))).toEqual(['tool.output', 'respond']);
+    interpreter.send({ type: 'model.calls', calls: [{ callId: 'f2', name: 'find', arguments: {} }] });
+    interpreter.send({ type: 'tool.result', callId: 'f2', ok: true, result: { slots: ['9:00'] } });
+    interpreter.send({ type: 'model.calls', calls: [{ callId: 'f3', name: 'find', arguments: {} }] });
+    const emptied = interpreter.send({ type: 'tool.result', callId: 'f3', ok: true, result: { slots: [] } });
+    expect(typesOf(emptied)).toEqual(['tool.output', 'session.update', 'respond']);
+    expect(only(emptied, 'session.update').tools.map((tool) => tool.name)).toEqual(['find', 'go_gone']);
+  });
+});
+
 describe('on: <tool>.done / <tool>.error', () => {
   it('routes on success (with its when) and on failure, and applies the transition’s set', () => {
     const { interpreter } = dentalIn('availability');

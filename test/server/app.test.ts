@@ -47,6 +47,16 @@ describe('server with an API key', () => {
   });
   afterAll(() => server.close());
 
+  it('keeps every API route and /metrics behind the key', () => {
+    const open = server.app.parleyRoutes.filter((route) => route.public && (route.url.startsWith('/api') || route.url === '/metrics'));
+    expect(open).toEqual([]);
+    const admin = server.app.parleyRoutes.filter((route) => !route.public).map((route) => `${route.method} ${route.url}`);
+    // A sample of each API area, so the 401 test below cannot pass on a table that lost them.
+    expect(admin).toEqual(
+      expect.arrayContaining(['GET /api/flows', 'PUT /api/flows/:id', 'POST /api/flows/:id/publish', 'GET /api/calls', 'GET /api/calls/:id/events/live', 'POST /api/calls/:id/notes', 'DELETE /api/numbers/:number', 'GET /api/connectors']),
+    );
+  });
+
   it('refuses every admin route without the key (401), enumerated from the route table', async () => {
     const admin = server.app.parleyRoutes.filter((route) => !route.public && route.method !== 'HEAD');
     expect(admin.length).toBeGreaterThan(0);

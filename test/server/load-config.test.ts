@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       [{ TWILIO_FROM_NUMBER: '512-555-0100' }, 'TWILIO_FROM_NUMBER'],
       [{ MONGODB_URI: 'postgres://x' }, 'MONGODB_URI'],
       [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+      [{ PARLEY_LIVE_POLL_MS: '10' }, 'PARLEY_LIVE_POLL_MS'],
     ];
     for (const [env, variable] of cases) {
       const error = configError(env);

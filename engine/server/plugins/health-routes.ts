@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { describeConfig, type ParleyConfig } from '../../config/load-config.js';
 import type { Metrics } from '../../observability/metrics.js';
 import type { DocumentStore } from '../../store/document-store.js';
+import { ref } from '../api-schema.js';
 
 export interface HealthOptions {
   config: ParleyConfig;
@@ -26,7 +27,7 @@ export async function healthRoutes(app: FastifyInstance, options: HealthOptions)
         summary: 'Whether the engine can serve calls',
         description: 'Store reachable, model and telephony configured, active calls. 503 when the store cannot be reached.',
         tags: ['operations'],
-        response: { 200: { $ref: 'parley-api#/$defs/Health' }, 503: { $ref: 'parley-api#/$defs/Health' } },
+        response: { 200: ref('Health'), 503: ref('Health') },
       },
     },
     async (_request, reply) => {

@@ -218,6 +218,25 @@ describe('calendar: booking, cancelling, rescheduling', () => {
     await kit.fails('reschedule', { bookingId: booking.bookingId, start: '2026-01-12T06:00' }, 'CALENDAR_OUTSIDE_HOURS');
   });
 
+  it('acts on a booking by id only for the number it was made with, when a phone is given', async () => {
+    const booking = await book({ calendar: 'northwind-home', service: 'drain-cleaning', start: '2026-01-13T09:00', phone: '+14165550123', name: 'John' });
+    const mine = { bookingId: booking.bookingId, phone: '(416) 555-0123' };
+    const theirs = { bookingId: booking.bookingId, phone: '+16475550188' };
+    // Someone else's booking looks exactly like a missing one, and is left alone.
+    await kit.fails('getBooking', theirs, 'CALENDAR_BOOKING_NOT_FOUND');
+    await kit.fails('reschedule', { ...theirs, start: '2026-01-13T13:00' }, 'CALENDAR_BOOKING_NOT_FOUND');
+    await kit.fails('cancel', theirs, 'CALENDAR_BOOKING_NOT_FOUND');
+    expect(await kit.ok<BookingView>('getBooking', { bookingId: booking.bookingId })).toMatchObject({ status: 'confirmed', start: '2026-01-13T09:00:00-05:00' });
+    // The owner, in any format, can.
+    expect(await kit.ok<BookingView>('getBooking', mine)).toMatchObject({ bookingId: booking.bookingId });
+    expect(await kit.ok<BookingView>('reschedule', { ...mine, start: '2026-01-13T13:00' })).toMatchObject({ start: '2026-01-13T13:00:00-05:00' });
+    expect(await kit.ok<BookingView>('cancel', mine)).toMatchObject({ status: 'cancelled' });
+    // Cancelling again as the owner changes nothing; as someone else it is still not found.
+    expect(await kit.ok<BookingView>('cancel', mine)).toMatchObject({ status: 'cancelled' });
+    await kit.fails('cancel', theirs, 'CALENDAR_BOOKING_NOT_FOUND');
+    await kit.fails('cancel', { ...mine, phone: 'not a number' }, 'PHONE_NUMBER_INVALID');
+  });
+
   it('lists a caller\'s upcoming bookings whatever format the number comes in', async () => {
     const mine = await kit.ok<FindBookingsOutput>('findBookings', { phone: 'five one two, five five five, oh one four two' });
     expect(mine.count).toBe(1);
