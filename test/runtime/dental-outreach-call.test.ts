@@ -138,6 +138,11 @@ describe('a whole dental-outreach call', () => {
     expect(events.filter((e) => e.kind === 'violation')).toEqual([]);
   });
 
+  it('persisted the interpreter snapshot at every transition (the last one: the closing stage)', async () => {
+    const snapshot = await harness.engine.runtime.states.loadSnapshot(callId);
+    expect(snapshot).toMatchObject({ flowId: 'dental-outreach', call: { id: callId }, interpreter: { stage: 'closing', visited: ['greeting', 'scheduling', 'confirmation', 'closing'] } });
+  });
+
   it('sends only client events that conform to the official schema, and receives only conforming ones', (context) => {
     const problems = conformanceProblems(harness.realtime);
     if (problems === null) return context.skip('the official schema file is absent (see the warning above)');
