@@ -8,7 +8,6 @@
  * with arguments and results, the SMS, the end) and leaves the call in the
  * store (`./data` by default) for the API.
  */
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { getExpectedTwilioSignature } from 'twilio/lib/webhooks/webhooks.js';
@@ -39,19 +38,14 @@ const PUBLIC_URL = 'https://parley-demo.invalid';
 /** How often the timeline reads the call record while the call runs. */
 const TIMELINE_POLL_MS = 200;
 
-/**
- * The dental-outreach flow the demo script is written for (its intents and
- * tools): the runtime fixture in a checkout, else the bundled example.
- */
+/** The bundled dental-outreach flow, which the demo script is written for. */
 function defaultFlowFile(): string {
-  const candidates = [fromRoot('test', 'fixtures', 'flows', 'runtime', 'dental-outreach.yaml'), fromRoot('flows', 'dental-outreach.yaml')];
-  return candidates.find((file) => existsSync(file)) ?? candidates[0]!;
+  return fromRoot('flows', 'dental-outreach.yaml');
 }
 
-/** `parley demo`. */
 export const demoCommand: Command = {
   summary: 'Run a complete simulated dental-outreach call offline (no keys, no network) and print its timeline.',
-  usage: 'parley demo [--data <dir>] [--flow <file>] [--speed <n>]\n\n--data   where the call is stored (default ./data, as `parley serve`)\n--flow   the flow to run (default: the dental-outreach flow)\n--speed  call time against the wall clock (default 4: four times faster than a real call)',
+  usage: 'parley demo [--data <dir>] [--flow <file>] [--speed <n>]\n\n--data   where the call is stored (default ./data, as `parley serve`)\n--flow   the flow to run (default: flows/dental-outreach.yaml; the script follows its intents and tools)\n--speed  call time against the wall clock (default 4: four times faster than a real call)',
   async run(args, io) {
     let values: { data?: string; flow?: string; speed?: string };
     try {

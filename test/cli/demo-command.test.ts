@@ -23,17 +23,17 @@ describe('parley demo', () => {
     expect(err).toEqual([]);
     expect(code).toBe(0);
     const text = out.join('\n');
-    expect(text.match(/STAGE {2}\w+/g)).toEqual(['STAGE  greeting', 'STAGE  scheduling', 'STAGE  confirmation', 'STAGE  closing']);
-    expect(text).toMatch(/CALLER Mornings, please\./);
-    expect(text).toMatch(/TOOL {3}book_appointment \(calendar\.book\) .* → ok in \d+ ms: \{"bookingId":"BK-/);
-    expect(text).toMatch(/SMS {4}to \+15125550142 \(SM[0-9a-f]{32}, queued\): "Jefferson Dental: your visit is booked for/);
-    expect(text).toMatch(/END {4}ended \(agent-hangup\), outcome \{"parentName":"Maria","booked":true,"bookingId":"BK-\w+"\}/);
+    expect(text.match(/STAGE {2}\w+/g)).toEqual(['STAGE  greeting', 'STAGE  gather', 'STAGE  find_time', 'STAGE  offer', 'STAGE  confirm_sms', 'STAGE  wrap_up', 'STAGE  goodbye']);
+    expect(text).toMatch(/CALLER Mornings are best\./);
+    expect(text).toMatch(/TOOL {3}book_visit \(calendar\.book\) .* → ok in \d+ ms: \{"bookingId":"BK-/);
+    expect(text).toMatch(/SMS {4}to \+15125550142 \(SM[0-9a-f]{32}, queued\): "Jefferson Dental: Tony and Paula are booked for/);
+    expect(text).toMatch(/END {4}ended \(agent-hangup\), outcome \{.*"result":"booked","booked":true,/);
 
     const callId = /Call (\S+) is stored in/.exec(text)?.[1];
     const engine = await createEngine(loadConfig({ LOG_LEVEL: 'silent', PARLEY_FLOWS_DIR: '', PARLEY_EXAMPLE_DATA: 'off' }, { dataDir }), { env: {} });
     try {
       const { call, events } = await engine.repositories.calls.getDetail(callId!);
-      expect(call).toMatchObject({ flowId: 'dental-outreach-demo', status: 'ended', outcome: { booked: true } });
+      expect(call).toMatchObject({ flowId: 'dental-outreach-demo', status: 'ended', outcome: { result: 'booked', booked: true, smsSent: true } });
       expect(events.items.filter((e) => e.kind === 'transcript').length).toBeGreaterThanOrEqual(9);
     } finally {
       await engine.close();

@@ -41,6 +41,8 @@ export interface LiveHarnessOptions {
   realtime?: FakeRealtimeServerOptions;
   /** Flow fixtures (file names in test/fixtures/flows/runtime) to create and publish. */
   flows?: string[];
+  /** Flow files (paths from the package root, e.g. `flows/dental-outreach.yaml`) to create and publish. */
+  flowFiles?: string[];
   /** Extra environment (e.g. PARLEY_CONNECTORS). */
   env?: Record<string, string>;
   /** Number routes to create: number → flow id. */
@@ -119,8 +121,11 @@ export async function startLiveHarness(options: LiveHarnessOptions = {}): Promis
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
 
-  for (const name of options.flows ?? []) {
-    const flow = await readFlowFixture(name);
+  const documents = [
+    ...(await Promise.all((options.flows ?? []).map(readFlowFixture))),
+    ...(await Promise.all((options.flowFiles ?? []).map(async (file) => parse(await readFile(fromRoot(file), 'utf8')) as Flow))),
+  ];
+  for (const flow of documents) {
     await engine.repositories.flows.create(flow);
     await engine.repositories.flows.publish(flow.id);
   }
