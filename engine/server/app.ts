@@ -22,6 +22,7 @@ import { API_SCHEMA } from './api-schema.js';
 import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { healthRoutes } from './plugins/health-routes.js';
+import { homePage } from './plugins/home-page.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { outboundCallRoutes } from './plugins/outbound-call-routes.js';
 import { callLiveRoutes } from './routes/call-live-routes.js';
@@ -112,6 +113,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: true, max: 1200, timeWindow: '1 minute' });
   await app.register(openApiPlugin, { version: PARLEY_VERSION });
   await app.register(authPlugin, { ...(config.apiKey ? { apiKey: config.apiKey } : {}) });
+  await app.register(homePage, { version: PARLEY_VERSION, auth: Boolean(config.apiKey) });
   await app.register(healthRoutes, { config, store: services.store, metrics: services.metrics, version: PARLEY_VERSION, startedAt: Date.now() });
   const { flows, calls, numbers } = services.repositories;
   await app.register(flowRoutes, { prefix: '/api/flows', flows, numbers });

@@ -81,7 +81,12 @@ describe('server with an API key', () => {
     expect(header.statusCode).toBe(200);
   });
 
-  it('keeps health and the API docs public', async () => {
+  it('keeps health, the API docs and the home page public', async () => {
+    const home = await server.app.inject({ method: 'GET', url: '/' });
+    expect(home.statusCode).toBe(200);
+    expect(home.headers['content-type']).toContain('text/html');
+    expect(home.body).toContain('Parley is running');
+    expect(home.body).toContain('Authorization: Bearer &lt;PARLEY_API_KEY&gt;');
     expect((await server.app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     expect((await server.app.inject({ method: 'GET', url: '/docs/json' })).statusCode).toBe(200);
   });
