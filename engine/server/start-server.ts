@@ -33,7 +33,7 @@ export async function startServer(config: ParleyConfig, print: (line: string) =>
   if (forcedLoopback) {
     print(`No PARLEY_API_KEY is set, so the admin API is open: listening on ${host} only (HOST=${config.host} ignored).`);
   } else if (!config.apiKey) {
-    print('No PARLEY_API_KEY is set: the admin API and the editor are open to anyone on this machine.');
+    print('No PARLEY_API_KEY is set: the admin API is open to anyone on this machine (set one before exposing the server).');
   }
   await app.listen({ port: config.port, host });
   const address = app.server.address();
