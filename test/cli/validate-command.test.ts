@@ -50,7 +50,8 @@ describe('parley validate', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('✓ test/fixtures/flows/valid/minimal.yaml');
     expect(stdout).toContain('✓ test/fixtures/flows/valid/service-desk.json');
-    expect(stdout).toMatch(/3 flows checked: 3 valid, 0 with errors \(0 errors, 0 warnings\)/);
+    expect(stdout).toContain('✓ test/fixtures/flows/valid/group-end-stage.yaml');
+    expect(stdout).toMatch(/4 flows checked: 4 valid, 0 with errors \(0 errors, 0 warnings\)/);
   });
 
   it('explains an unknown stage with file:line:column, pointer, the name and a hint, and exits 1', () => {
