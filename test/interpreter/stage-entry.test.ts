@@ -152,6 +152,54 @@ describe('the stage-entry procedure', () => {
     expect(only(moved, 'transition')).toMatchObject({ from: 'a', to: 'b', contextDiff: { order: 'group,a,b' } });
   });
 
+  describe('group onEnter runs when the call comes into the group from outside it', () => {
+    const counting = (name: string) => ({ set: { [name]: `$exists(${name}) ? ${name} + 1 : 1` } });
+    const flow = flowOf(
+      {
+        g: {
+          type: 'group',
+          onEnter: [counting('groupEntries')],
+          stages: {
+            a: { onEnter: [counting('aEntries')], next: [{ to: 'out', intent: 'Leave the group.' }] },
+            help: { next: [{ to: '$previous', intent: 'Back to where we were.', name: 'resume_inside' }] },
+          },
+        },
+        faq: { next: [{ to: '$previous', intent: 'Back to where we were.' }] },
+        out: { next: [{ to: 'a', intent: 'Into the group again.', name: 'again' }] },
+      },
+      { global: [{ to: 'faq', keywords: ['question'] }, { to: 'help', keywords: ['help'] }] },
+    );
+    const intent = (name: string) => ({ type: 'model.calls' as const, calls: [{ callId: name, name, arguments: {} }] });
+
+    it('$previous back into a group re-enters the stage (its onEnter runs) but not the group it never left', () => {
+      const { interpreter } = startTestCall(flow);
+      expect(interpreter.context).toMatchObject({ groupEntries: 1, aEntries: 1 });
+      interpreter.send({ type: 'caller.turn', transcript: 'a question first' });
+      expect(interpreter.stage).toBe('faq');
+      const back = interpreter.send(intent('go_back'));
+      expect(interpreter.stage).toBe('a');
+      expect(interpreter.context).toMatchObject({ groupEntries: 1, aEntries: 2 });
+      expect(only(back, 'transition')).toMatchObject({ from: 'faq', to: 'a', contextDiff: { aEntries: 2 } });
+    });
+
+    it('a global transition between two stages of one group does not re-enter the group, nor does the way back', () => {
+      const { interpreter } = startTestCall(flow);
+      interpreter.send({ type: 'caller.turn', transcript: 'help' });
+      expect(interpreter.stage).toBe('help');
+      interpreter.send(intent('resume_inside'));
+      expect(interpreter.stage).toBe('a');
+      expect(interpreter.context).toMatchObject({ groupEntries: 1, aEntries: 2 });
+    });
+
+    it('leaving the group by an ordinary transition and coming back runs its onEnter again', () => {
+      const { interpreter } = startTestCall(flow);
+      interpreter.send(intent('go_out'));
+      interpreter.send(intent('again'));
+      expect(interpreter.stage).toBe('a');
+      expect(interpreter.context).toMatchObject({ groupEntries: 2, aEntries: 2 });
+    });
+  });
+
   it('inherits group transitions: a group intent is taken from a nested stage', () => {
     const { interpreter } = dentalInGreeting();
     interpreter.send({ type: 'model.calls', calls: [{ callId: 'c1', name: 'go_scheduling', arguments: { parentName: 'Maria' } }] });
