@@ -1,5 +1,5 @@
 /** The template connector's code: one exported function per operation. */
-import type { ConnectorContext } from '../../engine/connectors/define-connector.js';
+import type { ConnectorContext } from '../../engine/connectors/index.js'; // parley/connector-sdk in your copy
 import type { GreetInput, GreetOutput, TemplateConfig } from './index.js';
 
 export async function greet(input: GreetInput, ctx: ConnectorContext<TemplateConfig>): Promise<GreetOutput> {

@@ -1,10 +1,12 @@
 /**
  * A minimal working connector to copy: `cp -r connectors/_template my-connector`.
+ * In the copy, import from `parley/connector-sdk` (here, inside Parley's own
+ * repository, the SDK is a relative path).
  * The manifest lives here (data only, cheap to import); the code lives in
  * `handlers.ts`, imported the first time an operation runs.
  * Folders starting with `_` are not loaded as built-ins.
  */
-import { defineConnector, operation } from '../../engine/connectors/define-connector.js';
+import { defineConnector, operation } from '../../engine/connectors/index.js'; // parley/connector-sdk in your copy
 
 /** Input of `greet`. */
 export interface GreetInput {

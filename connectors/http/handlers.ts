@@ -2,8 +2,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import jsonata from 'jsonata';
 import { type ConnectorContext, OperationError } from '../../engine/connectors/define-connector.js';
+import { compileExpression } from '../../engine/flow/expressions.js';
 import { TemplateError, lookupPath, renderTemplate, singlePlaceholder } from '../../engine/connectors/render-template.js';
 import type { HttpConfig, HttpCredential, HttpInput, HttpOutput } from './index.js';
 import { type AllowList, type CheckedAddress, TargetRefused, checkTarget, parseAllowList } from './ssrf-guard.js';
@@ -236,14 +236,19 @@ async function send(input: HttpInput, ctx: Ctx): Promise<HttpOutput> {
       }
     }
     const out: HttpOutput = { status: res.status, url: url.href, contentType: type, body };
-    if (input.map) out.data = await mapBody(input.map, body, res);
+    if (input.map) out.data = mapBody(input.map, body, res, ctx.clock.now());
     return out;
   }
 }
 
-async function mapBody(expression: string, body: unknown, res: RawResponse): Promise<unknown> {
+/**
+ * `map` runs as flow expressions do (engine/flow/expressions.ts): the same
+ * JSONata sandbox, step budget and wall-clock safety net, no `$eval`, and the
+ * connector's clock for `$now()`; `$status` and `$headers` describe the response.
+ */
+function mapBody(expression: string, body: unknown, res: RawResponse, now: number): unknown {
   try {
-    const result: unknown = await jsonata(expression).evaluate(body, { status: res.status, headers: res.headers });
+    const result = compileExpression(expression).evaluate(body, { extra: { status: res.status, headers: res.headers }, now });
     // JSONata returns its own array subclass; make it plain JSON data.
     return result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
   } catch (error) {

@@ -53,8 +53,10 @@ export async function importExampleFlows(options: { flows: FlowRepository; catal
       continue;
     }
     const flow = checked.storable;
+    // The example flows teach in their comments: keep the text, so the editor and `Accept: application/yaml` show them.
+    const yaml = loaded.format === 'yaml' ? { yaml: loaded.text } : {};
     try {
-      await flows.create(flow, { author: 'parley serve' });
+      await flows.create(flow, { author: 'parley serve', ...yaml });
     } catch (error) {
       // Another process importing the same folder got there first, or two files share an id.
       if (isParleyError(error) && error.code === 'FLOW_EXISTS') {
@@ -64,7 +66,7 @@ export async function importExampleFlows(options: { flows: FlowRepository; catal
       throw error;
     }
     if (checked.report.valid) {
-      await flows.publish(flow.id, { document: flow, notes: `Imported from ${file}`, author: 'parley serve' });
+      await flows.publish(flow.id, { document: flow, ...yaml, notes: `Imported from ${file}`, author: 'parley serve' });
       report.published.push(flow.id);
     } else {
       report.drafts.push({ id: flow.id, errors: checked.report.errorCount });

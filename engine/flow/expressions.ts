@@ -66,6 +66,8 @@ export class ExpressionEvaluationError extends Error {
 export interface EvaluationScope {
   /** `$result`, `$args`, `$error` where they apply. */
   variables?: Partial<Record<ExpressionVariable, unknown>>;
+  /** Other `$name` values, for expressions outside flows (the http connector's `map`: `$status`, `$headers`). The clock and the variables above win over them. */
+  extra?: Readonly<Record<string, unknown>>;
   /** Milliseconds since the epoch for `$now()` and `$millis()`. */
   now?: number;
 }
@@ -239,6 +241,7 @@ function build(source: string): CompiledExpression {
     evaluate(input: unknown, scope: EvaluationScope = {}): unknown {
       const now = scope.now ?? Date.now();
       const bindings: Record<string, unknown> = {
+        ...scope.extra,
         now: () => new Date(now).toISOString(),
         millis: () => now,
       };

@@ -77,7 +77,7 @@ export interface FlowModel {
   leaves(): StageNode[];
   /** Guidance templates that apply to a stage: outermost group first, the stage's own last. */
   guidance(stage: string): Array<{ template: string; pointer: string }>;
-  /** Tool bindings offered in a stage: inherited from groups, its own, then every `global: true` binding. */
+  /** Tool bindings offered in a stage: inherited from groups, its own, then every `global: true` binding. None in `end` and `transfer` stages (they only say goodbye or hand over). */
   toolNames(stage: string): string[];
   /** Intent transitions offered in a stage, in priority order: its own, its groups' (inner first), then global. */
   intents(stage: string): TransitionNode[];
@@ -283,6 +283,9 @@ function createFlowModel(flow: Flow): FlowModel {
       });
     },
     toolNames(name) {
+      // As the compiler does: an `end` or `transfer` stage has no model turn to call a tool in, even inside a group with tools.
+      const kind = stages.get(name)?.kind;
+      if (kind === 'end' || kind === 'transfer') return [];
       const chain = [...ancestors(name).reverse(), name];
       const names = chain.flatMap((stageName) => (Array.isArray(stages.get(stageName)?.stage.tools) ? stages.get(stageName)!.stage.tools! : []));
       if (acceptsGlobal(name)) names.push(...globalTools);

@@ -3,7 +3,8 @@
  * (DESIGN §3, STYLE §7), and the way out of a stage.
  *
  * 1. Entry actions: the `onEnter` of every stage entered (outermost group
- *    first), strictly in order; a `tool.run` waits for its `tool.result`, whose
+ *    first; a group only when the call comes into it from outside, see
+ *    `enteredFrom`), strictly in order; a `tool.run` waits for its `tool.result`, whose
  *    `assign` applies on success. A `<tool>.done|error` transition may fire and
  *    leave the stage right there — before step 2 — which is how `action` stages
  *    route. Then `when` and trigger-less transitions are checked once, now that
@@ -248,7 +249,24 @@ export function takeTransition(rt: CallRuntime, result: StepResult, contextBefor
   const transition = result.fired?.t ? rt.compiled.transitions.get(result.fired.t) : undefined;
   const trigger = describeTrigger(rt, result);
   leaveStage(rt, contextBefore);
-  enterStages(rt, result.entered, from, trigger, transition?.source === null && !transition.toPrevious);
+  // A `$previous` return resumes the interrupted stage: it comes back from that stage, not from the detour.
+  const origin = transition?.toPrevious ? (result.entered.at(-1) ?? from) : from;
+  enterStages(rt, enteredFrom(rt, result.entered, origin), from, trigger, transition?.source === null && !transition.toPrevious);
+}
+
+/**
+ * The stages a transition enters from the flow's point of view — the leaf,
+ * and the groups around it that `origin` is not inside — out of those XState
+ * entered. XState also re-enters groups the call never left when a transition
+ * is declared outside them: global, `onLimit` and `onError` routes live on
+ * `running`, and `$previous` goes through a hub beside the top-level stages.
+ * Their `onEnter` must not run again for that.
+ */
+function enteredFrom(rt: CallRuntime, entered: readonly string[], origin: string | null): readonly string[] {
+  if (origin === null || entered.length < 2) return entered;
+  const around = new Set<string>();
+  for (let group = rt.compiled.stages.get(origin)?.parent ?? null; group !== null; group = rt.compiled.stages.get(group)?.parent ?? null) around.add(group);
+  return entered.filter((stage, index) => index === entered.length - 1 || !around.has(stage));
 }
 
 function describeTrigger(rt: CallRuntime, { fired, event }: StepResult): TransitionTrigger {

@@ -25,6 +25,7 @@ import { healthRoutes } from './plugins/health-routes.js';
 import { homePage } from './plugins/home-page.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { outboundCallRoutes } from './plugins/outbound-call-routes.js';
+import { createRequestValidatorCompiler } from './request-validator.js';
 import { callLiveRoutes } from './routes/call-live-routes.js';
 import { callRoutes } from './routes/call-routes.js';
 import { connectorRoutes } from './routes/connector-routes.js';
@@ -91,7 +92,6 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     trustProxy: true,
-    ajv: { customOptions: { allErrors: false, removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   });
 
   // Every route, as registered, so tests can prove each admin route is behind the key.
@@ -104,6 +104,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   });
 
   app.addSchema(API_SCHEMA);
+  // JSON bodies are validated as sent, query strings and params with type coercion (request-validator.ts).
+  app.setValidatorCompiler(createRequestValidatorCompiler(app.getSchemas()));
   // The API speaks JSON (flows also YAML, added by their routes). Fastify's default
   // text/plain parser would hand a route a string where it expects an object,
   // turning a wrong content type into a confusing validation error instead of a 415.

@@ -15,6 +15,9 @@
  *   the same id continues the numbering.
  * - Documents are stored as JSON text: flows may hold `$schema`/`$ref` keys,
  *   which MongoDB refuses inside update values, and they are read whole.
+ * - A draft saved from YAML keeps that text too (comments and all), and a
+ *   version published from it keeps it with its document; `yamlOf()` in
+ *   `flow/flow-yaml.ts` decides whether it still describes the document.
  */
 import { ParleyError, isParleyError } from '../errors/parley-error.js';
 import type { Flow } from '../types/flow.generated.js';
@@ -29,6 +32,8 @@ export interface FlowRecord {
   name: string;
   /** The editable document. */
   draft: Flow;
+  /** The YAML text the draft was last saved from, comments included; absent when it was saved as JSON. Not part of API answers. */
+  draftYaml?: string;
   /** Counts draft saves; pass it back as `expectedRevision` to detect concurrent edits. */
   revision: number;
   /** ISO 8601. */
@@ -44,7 +49,7 @@ export interface FlowRecord {
 }
 
 /** A flow in a list: the record without its draft. */
-export type FlowSummary = Omit<FlowRecord, 'draft'>;
+export type FlowSummary = Omit<FlowRecord, 'draft' | 'draftYaml'>;
 
 /** An immutable published version of a flow. */
 export interface FlowVersion {
@@ -52,6 +57,8 @@ export interface FlowVersion {
   /** 1, 2, … per flow. */
   version: number;
   document: Flow;
+  /** The YAML text of the document as its draft was saved, comments included, when it was saved as YAML. Not part of API answers. */
+  documentYaml?: string;
   /** What changed, as the publisher wrote it. */
   notes?: string;
   author?: string;
@@ -62,7 +69,7 @@ export interface FlowVersion {
 }
 
 /** A version in a list: without its document. */
-export type FlowVersionSummary = Omit<FlowVersion, 'document'>;
+export type FlowVersionSummary = Omit<FlowVersion, 'document' | 'documentYaml'>;
 
 /** Who did something, and why, for the record. */
 export interface PublishOptions {
@@ -72,21 +79,21 @@ export interface PublishOptions {
 
 /** Flow storage: drafts, publishing, versions, rollback. */
 export interface FlowRepository {
-  /** Creates a flow whose draft is `document`; `FLOW_EXISTS` when the id is taken. */
-  create(document: Flow, options?: { author?: string }): Promise<FlowRecord>;
+  /** Creates a flow whose draft is `document` (read from the YAML text `yaml`, if it was); `FLOW_EXISTS` when the id is taken. */
+  create(document: Flow, options?: { author?: string; yaml?: string }): Promise<FlowRecord>;
   /** The flow and its draft; `FLOW_NOT_FOUND`. */
   get(id: string): Promise<FlowRecord>;
   /** Flows by id, a page at a time. */
   list(options?: { limit?: number; after?: string }): Promise<Page<FlowSummary>>;
   /**
-   * Replaces the draft. With `expectedRevision`, fails with `FLOW_DRAFT_CONFLICT`
+   * Replaces the draft (and its YAML text: `yaml`, or none). With `expectedRevision`, fails with `FLOW_DRAFT_CONFLICT`
    * when someone saved since that revision. `FLOW_ID_MISMATCH` when `document.id` differs.
    */
-  saveDraft(id: string, document: Flow, options?: { expectedRevision?: number; author?: string }): Promise<FlowRecord>;
+  saveDraft(id: string, document: Flow, options?: { expectedRevision?: number; author?: string; yaml?: string }): Promise<FlowRecord>;
   /** Removes the flow's draft and list entry (its versions stay, for call history); `FLOW_NOT_FOUND`. */
   delete(id: string): Promise<void>;
-  /** Publishes the draft (or `document`) as the next version and makes it current. */
-  publish(id: string, options?: PublishOptions & { document?: Flow }): Promise<FlowVersion>;
+  /** Publishes the draft with its YAML text (or `document`, with `yaml`) as the next version and makes it current. */
+  publish(id: string, options?: PublishOptions & { document?: Flow; yaml?: string }): Promise<FlowVersion>;
   /** Versions, newest first. */
   listVersions(id: string, options?: { limit?: number; after?: string }): Promise<Page<FlowVersionSummary>>;
   /** One version; `FLOW_VERSION_NOT_FOUND`. Works for deleted flows too (call history). */
@@ -100,6 +107,7 @@ export interface FlowRepository {
 interface FlowDoc extends Doc {
   name: string;
   draftJson: string;
+  draftYaml?: string;
   revision: number;
   createdAt: string;
   updatedAt: string;
@@ -113,6 +121,7 @@ interface VersionDoc extends Doc {
   flowId: string;
   version: number;
   documentJson: string;
+  documentYaml?: string;
   notes?: string;
   author?: string;
   publishedAt: string;
@@ -142,7 +151,7 @@ export async function createFlowRepository(store: DocumentStore, options: { cloc
 const versionId = (flowId: string, version: number) => `${flowId}@${version}`;
 
 function toRecord(doc: FlowDoc): FlowRecord {
-  return { ...toSummary(doc), draft: JSON.parse(doc.draftJson) as Flow };
+  return { ...toSummary(doc), draft: JSON.parse(doc.draftJson) as Flow, ...(doc.draftYaml !== undefined ? { draftYaml: doc.draftYaml } : {}) };
 }
 
 function toSummary(doc: FlowDoc): FlowSummary {
@@ -170,7 +179,7 @@ function toVersionSummary(doc: VersionDoc): FlowVersionSummary {
 }
 
 function toVersion(doc: VersionDoc): FlowVersion {
-  return { ...toVersionSummary(doc), document: JSON.parse(doc.documentJson) as Flow };
+  return { ...toVersionSummary(doc), document: JSON.parse(doc.documentJson) as Flow, ...(doc.documentYaml !== undefined ? { documentYaml: doc.documentYaml } : {}) };
 }
 
 const notFound = (id: string) => new ParleyError('FLOW_NOT_FOUND', `No flow has the id "${id}".`, { details: { flowId: id } });
@@ -194,7 +203,7 @@ class StoreFlowRepository implements FlowRepository {
     return new Date(this.clock.now()).toISOString();
   }
 
-  async create(document: Flow, options: { author?: string } = {}): Promise<FlowRecord> {
+  async create(document: Flow, options: { author?: string; yaml?: string } = {}): Promise<FlowRecord> {
     if (typeof document?.id !== 'string' || !FLOW_ID.test(document.id)) {
       throw new ParleyError('STORE_BAD_DOCUMENT', `A flow needs an id of lowercase letters, digits and dashes starting with a letter, not ${JSON.stringify(document?.id)}.`);
     }
@@ -204,6 +213,7 @@ class StoreFlowRepository implements FlowRepository {
         _id: document?.id,
         name: document.name,
         draftJson: JSON.stringify(document),
+        ...(options.yaml !== undefined ? { draftYaml: options.yaml } : {}),
         revision: 1,
         createdAt: now,
         updatedAt: now,
@@ -230,11 +240,19 @@ class StoreFlowRepository implements FlowRepository {
     return { items: page.items.map(toSummary), ...(page.next ? { next: page.next } : {}) };
   }
 
-  async saveDraft(id: string, document: Flow, options: { expectedRevision?: number; author?: string } = {}): Promise<FlowRecord> {
+  async saveDraft(id: string, document: Flow, options: { expectedRevision?: number; author?: string; yaml?: string } = {}): Promise<FlowRecord> {
     checkDocumentId(id, document);
     const filter = options.expectedRevision === undefined ? { _id: id } : { _id: id, revision: options.expectedRevision };
     const doc = await this.flows.findOneAndUpdate(filter, {
-      $set: { name: document.name, draftJson: JSON.stringify(document), updatedAt: this.now(), ...(options.author !== undefined ? { updatedBy: options.author } : {}) },
+      $set: {
+        name: document.name,
+        draftJson: JSON.stringify(document),
+        ...(options.yaml !== undefined ? { draftYaml: options.yaml } : {}),
+        updatedAt: this.now(),
+        ...(options.author !== undefined ? { updatedBy: options.author } : {}),
+      },
+      // Saved as JSON: the text of an earlier save no longer describes the draft.
+      ...(options.yaml === undefined ? { $unset: { draftYaml: '' } } : {}),
       $inc: { revision: 1 },
     });
     if (doc) return toRecord(doc);
@@ -249,13 +267,15 @@ class StoreFlowRepository implements FlowRepository {
     if ((await this.flows.deleteOne({ _id: id })) === 0) throw notFound(id);
   }
 
-  async publish(id: string, options: PublishOptions & { document?: Flow; rollbackOf?: number } = {}): Promise<FlowVersion> {
+  async publish(id: string, options: PublishOptions & { document?: Flow; yaml?: string; rollbackOf?: number } = {}): Promise<FlowVersion> {
     const flow = await this.flows.findOne({ _id: id });
     if (!flow) throw notFound(id);
     let documentJson = flow.draftJson;
+    let documentYaml = flow.draftYaml;
     if (options.document !== undefined) {
       checkDocumentId(id, options.document);
       documentJson = JSON.stringify(options.document);
+      documentYaml = options.yaml;
     }
     const publishedAt = this.now();
     for (let attempt = 0; attempt < MAX_PUBLISH_ATTEMPTS; attempt++) {
@@ -267,6 +287,7 @@ class StoreFlowRepository implements FlowRepository {
           flowId: id,
           version,
           documentJson,
+          ...(documentYaml !== undefined ? { documentYaml } : {}),
           ...(options.notes !== undefined ? { notes: options.notes } : {}),
           ...(options.author !== undefined ? { author: options.author } : {}),
           publishedAt,
@@ -305,6 +326,12 @@ class StoreFlowRepository implements FlowRepository {
 
   async rollback(id: string, version: number, options: PublishOptions = {}): Promise<FlowVersion> {
     const old = await this.getVersion(id, version);
-    return this.publish(id, { notes: options.notes ?? `Rollback to version ${version}`, ...(options.author !== undefined ? { author: options.author } : {}), document: old.document, rollbackOf: version });
+    return this.publish(id, {
+      notes: options.notes ?? `Rollback to version ${version}`,
+      ...(options.author !== undefined ? { author: options.author } : {}),
+      document: old.document,
+      ...(old.documentYaml !== undefined ? { yaml: old.documentYaml } : {}),
+      rollbackOf: version,
+    });
   }
 }

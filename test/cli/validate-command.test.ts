@@ -2,31 +2,13 @@
  * `parley validate` as users run it: the built CLI (`node bin/parley.js`) in a
  * child process, checking its output and exit codes 0/1/2.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatValidateReport } from '../../engine/cli/format-validate-report.js';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-const BUILT = path.join(ROOT, 'dist/engine/cli/main.js');
-
-/** Newest modification time of the TypeScript sources under a folder. */
-async function newestSource(folder: string): Promise<number> {
-  let newest = 0;
-  for (const entry of await readdir(folder, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, (await stat(path.join(entry.parentPath, entry.name))).mtimeMs);
-  }
-  return newest;
-}
-
-/** `npm test` builds first; a focused `vitest run` may not have — never test a stale build. */
-async function ensureBuilt(): Promise<void> {
-  const built = await stat(BUILT).then((info) => info.mtimeMs, () => 0);
-  if (built >= (await newestSource(path.join(ROOT, 'engine')))) return;
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
-}
+import { ensureBuilt, ROOT } from '../helpers/ensure-built.js';
 
 function parley(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [path.join(ROOT, 'bin/parley.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
@@ -50,7 +32,8 @@ describe('parley validate', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('✓ test/fixtures/flows/valid/minimal.yaml');
     expect(stdout).toContain('✓ test/fixtures/flows/valid/service-desk.json');
-    expect(stdout).toMatch(/3 flows checked: 3 valid, 0 with errors \(0 errors, 0 warnings\)/);
+    expect(stdout).toContain('✓ test/fixtures/flows/valid/group-end-stage.yaml');
+    expect(stdout).toMatch(/4 flows checked: 4 valid, 0 with errors \(0 errors, 0 warnings\)/);
   });
 
   it('explains an unknown stage with file:line:column, pointer, the name and a hint, and exits 1', () => {

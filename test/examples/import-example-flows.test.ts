@@ -41,6 +41,10 @@ describe('importExampleFlows', () => {
     expect(await flows.get('front-desk')).toMatchObject({ currentVersion: 1, draft: minimalFlow('front-desk') });
     expect((await flows.getCurrent('front-desk'))?.notes).toBe('Imported from front-desk.yaml');
     expect(await flows.get('unfinished')).toMatchObject({ currentVersion: null });
+    // The YAML files' text (their comments) is kept with the draft and the published version; JSON has none to keep.
+    expect((await flows.get('front-desk')).draftYaml).toBe(minimalFlowYaml('front-desk'));
+    expect((await flows.getCurrent('front-desk'))?.documentYaml).toBe(minimalFlowYaml('front-desk'));
+    expect(await flows.get('after-hours')).not.toHaveProperty('draftYaml');
     expect((await flows.list()).items.map((f) => f.id)).toEqual(['after-hours', 'front-desk', 'unfinished']);
     expect(describeFlowImport(report)).toBe(
       `Imported 3 example flows from ${folder}: 2 published; 1 left as draft with errors (unfinished: 1 error; see POST /api/flows/<id>/validate); not imported: broken.yaml (${report.failed[0]!.reason}); z-copy.yaml (a flow with the id "front-desk" already exists).`,

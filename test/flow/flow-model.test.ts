@@ -6,6 +6,7 @@ import {
   intentToolName,
   intentToolSpec,
 } from '../../engine/flow/flow-model.js';
+import { compileFlow } from '../../engine/flow/compile-flow.js';
 import type { Flow } from '../../engine/types/flow.generated.js';
 
 const flow: Flow = {
@@ -68,6 +69,24 @@ describe('buildFlowModel', () => {
     expect(model.toolNames('confirm')).toEqual(['find', 'note']);
     expect(model.toolNames('greeting')).toEqual(['note']);
     expect(model.toolNames('closing')).toEqual([]);
+  });
+
+  it('offers no tools in end and transfer stages, even inside a group with tools — as the compiler does', () => {
+    const grouped = buildFlowModel({
+      ...flow,
+      stages: {
+        ...flow.stages,
+        booking: {
+          ...flow.stages.booking!,
+          stages: { ...flow.stages.booking!.stages, booked: { type: 'end', tools: ['find'], say: 'Booked.' }, desk: { type: 'transfer', transfer: { to: '+15125550199' } } },
+        },
+      },
+    });
+    expect(grouped.toolNames('confirm')).toEqual(['find', 'note']);
+    expect(grouped.toolNames('booked')).toEqual([]);
+    expect(grouped.toolNames('desk')).toEqual([]);
+    const compiled = compileFlow(grouped.flow);
+    for (const leaf of grouped.leaves()) expect([...compiled.stages.get(leaf.name)!.toolNames], leaf.name).toEqual(grouped.toolNames(leaf.name));
   });
 
   it('orders intents by priority: own, groups (inner first), global', () => {

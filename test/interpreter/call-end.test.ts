@@ -19,13 +19,13 @@ function codeOf(run: () => unknown): string {
 describe('call.ended', () => {
   it('runs onEnd in order without speaking, then emits the outcome; afterwards every event is ignored', () => {
     const { interpreter } = startTestCall(dental);
-    interpreter.send({ type: 'tool.result', callId: 'onStart-1', ok: true, result: { contact: { children: [] } } });
+    interpreter.send({ type: 'tool.result', callId: 'onStart-1', ok: true, result: { found: true, dependents: [] } });
     interpreter.send({ type: 'model.calls', calls: [{ callId: 's', name: 'go_scheduling', arguments: { parentName: 'Maria' } }] });
     const reprompt = only(interpreter.send({ type: 'agent.turnEnded' }), 'timer.start');
     const ending = interpreter.send({ type: 'call.ended', reason: 'caller-hangup' });
     expect(ending).toEqual([
       { type: 'timer.cancel', key: reprompt.key },
-      { type: 'tool.run', callId: 'onEnd-2', tool: 'log_call', use: 'crm.addNote', args: {}, timeoutMs: 8000, fillerAfterMs: 1500, origin: 'onEnd' },
+      { type: 'tool.run', callId: 'onEnd-2', tool: 'log_call', use: 'crm.logInteraction', args: { phone: CALL.to, outcome: 'not_booked' }, timeoutMs: 8000, fillerAfterMs: 1500, origin: 'onEnd' },
     ]);
     expect(interpreter.status).toBe('ending');
     expect(interpreter.send({ type: 'caller.turn', transcript: 'bleeding' })).toEqual([]);

@@ -15,7 +15,7 @@ describe('createPureStep', () => {
     const origin = (stage: string | null, interrupted = false) => ({ stage, interrupted });
     const events = [
       machineEvent(MachineEventType.started, 1, origin(null)),
-      machineEvent(MachineEventType.assign, 2, origin('greeting'), { values: [['patient', { children: [] }]] }),
+      machineEvent(MachineEventType.assign, 2, origin('greeting'), { values: [['patient', { found: true, dependents: [] }]] }),
       machineEvent(intentEventType('go_scheduling'), 3, origin('greeting'), { args: { parentName: 'Maria' } }),
       machineEvent(MachineEventType.turn, 4, origin('availability'), { transcript: 'it is swelling' }),
       machineEvent(intentEventType('go_back'), 5, origin('emergency', true), { args: {} }),

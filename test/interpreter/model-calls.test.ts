@@ -6,7 +6,7 @@ const dental = loadFixture('interpreter/dental-outreach.yaml');
 
 function dentalInAvailability() {
   const call = startTestCall(dental);
-  call.interpreter.send({ type: 'tool.result', callId: 'onStart-1', ok: true, result: { contact: { parentName: 'Maria', children: [{ name: 'Tony' }, { name: 'Paula' }] } } });
+  call.interpreter.send({ type: 'tool.result', callId: 'onStart-1', ok: true, result: { found: true, firstName: 'Maria', dependents: [{ name: 'Tony' }, { name: 'Paula' }] } });
   call.interpreter.send({ type: 'model.calls', calls: [{ callId: 's', name: 'go_scheduling', arguments: { parentName: 'Maria' } }] });
   return call;
 }
@@ -83,7 +83,7 @@ describe('a batch of calls', () => {
 
   it('refuses a tool the stage does not offer, and records it as a violation', () => {
     const { interpreter } = dentalInAvailability();
-    const effects = interpreter.send({ type: 'model.calls', calls: [{ callId: 'x', name: 'book_appointment', arguments: { slot: '9:00' } }] });
+    const effects = interpreter.send({ type: 'model.calls', calls: [{ callId: 'x', name: 'book_appointment', arguments: { start: '2026-01-12T09:00:00-06:00' } }] });
     expect(typesOf(effects)).toEqual(['tool.output', 'violation', 'respond']);
     expect(only(effects, 'violation')).toMatchObject({ callId: 'x', name: 'book_appointment', code: 'CALL_TOOL_NOT_OFFERED' });
     expect(only(effects, 'tool.output').output).toMatchObject({ status: 'error' });
@@ -94,25 +94,25 @@ describe('a batch of calls', () => {
     const effects = interpreter.send({
       type: 'model.calls',
       calls: [
-        { callId: 'a', name: 'check_availability', arguments: { day: 3 } },
-        { callId: 'b', name: 'check_availability', arguments: '{"day": "mon"' },
+        { callId: 'a', name: 'check_availability', arguments: { date: 3 } },
+        { callId: 'b', name: 'check_availability', arguments: '{"date": "2026-01-12"' },
       ],
     });
     expect(typesOf(effects)).toEqual(['tool.output', 'violation', 'tool.output', 'violation', 'respond']);
     expect(ofType(effects, 'violation').map((v) => v.code)).toEqual(['CALL_TOOL_ARGUMENTS', 'CALL_TOOL_ARGUMENTS']);
-    expect((ofType(effects, 'tool.output')[0]!.output as { message: string }).message).toContain('arguments.day: must be string');
+    expect((ofType(effects, 'tool.output')[0]!.output as { message: string }).message).toContain('arguments.date: must be string');
   });
 
   it('runs a tool with the model’s arguments plus the binding’s `with`, its filler and timeout', () => {
     const { interpreter } = dentalInAvailability();
-    const effects = interpreter.send({ type: 'model.calls', calls: [{ callId: 'a', name: 'check_availability', arguments: '{"day":"monday"}' }] });
+    const effects = interpreter.send({ type: 'model.calls', calls: [{ callId: 'a', name: 'check_availability', arguments: '{"date":"2026-01-12"}' }] });
     expect(effects).toEqual([
       {
         type: 'tool.run',
         callId: 'a',
         tool: 'check_availability',
         use: 'calendar.findSlots',
-        args: { day: 'monday', seats: 2 },
+        args: { date: '2026-01-12', calendar: 'jefferson-dental', seats: 2 },
         timeoutMs: 8000,
         filler: 'One moment while I check the schedule.',
         fillerAfterMs: 1500,
@@ -125,11 +125,11 @@ describe('a batch of calls', () => {
 describe('tool outputs', () => {
   it('return only the exposed fields; failures return the fallback', () => {
     const { interpreter } = dentalInAvailability();
-    interpreter.send({ type: 'model.calls', calls: [{ callId: 'a', name: 'check_availability', arguments: { day: 'monday' } }] });
+    interpreter.send({ type: 'model.calls', calls: [{ callId: 'a', name: 'check_availability', arguments: { date: '2026-01-12' } }] });
     const ok = interpreter.send({ type: 'tool.result', callId: 'a', ok: true, result: { slots: [], internalId: 'x-1', patientDob: '2015-01-01' } });
     expect(ofType(ok, 'tool.output')[0]!.output).toEqual({ status: 'ok', result: { slots: [] } });
 
-    interpreter.send({ type: 'model.calls', calls: [{ callId: 'b', name: 'check_availability', arguments: { day: 'monday' } }] });
+    interpreter.send({ type: 'model.calls', calls: [{ callId: 'b', name: 'check_availability', arguments: { date: '2026-01-12' } }] });
     const failed = interpreter.send({ type: 'tool.result', callId: 'b', ok: false, error: { code: 'DOWN', message: 'calendar down: stack trace …' } });
     expect(ofType(failed, 'tool.output')[0]!.output).toEqual({ status: 'error', message: 'The schedule is unavailable; offer a call back.' });
   });
@@ -156,7 +156,7 @@ describe('tool outputs', () => {
 describe('barge-in: the stage changes while a tool runs', () => {
   it('the late result still applies and is answered, but moves nothing and asks for no response', () => {
     const { interpreter } = dentalInAvailability();
-    interpreter.send({ type: 'model.calls', calls: [{ callId: 'a', name: 'check_availability', arguments: { day: 'monday' } }] });
+    interpreter.send({ type: 'model.calls', calls: [{ callId: 'a', name: 'check_availability', arguments: { date: '2026-01-12' } }] });
     const interrupted = interpreter.send({ type: 'caller.turn', transcript: 'wait, he is bleeding' });
     expect(only(interrupted, 'transition').to).toBe('emergency');
     const late = interpreter.send({ type: 'tool.result', callId: 'a', ok: true, result: { slots: ['9:00'] } });

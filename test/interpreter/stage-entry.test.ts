@@ -4,12 +4,12 @@ import { CALL, flowOf, loadFixture, only, startTestCall, typesOf } from '../help
 
 const dental = loadFixture('interpreter/dental-outreach.yaml');
 const router = loadFixture('interpreter/after-hours-router.yaml');
-const PATIENT = { parentName: 'Maria', children: [{ name: 'Tony' }, { name: 'Paula' }] };
+const PATIENT = { found: true, firstName: 'Maria', dependents: [{ name: 'Tony' }, { name: 'Paula' }] };
 
 /** The dental call, past its onStart lookup, in `greeting`. */
 function dentalInGreeting() {
   const call = startTestCall(dental);
-  const entered = call.interpreter.send({ type: 'tool.result', callId: 'onStart-1', ok: true, result: { contact: PATIENT } });
+  const entered = call.interpreter.send({ type: 'tool.result', callId: 'onStart-1', ok: true, result: PATIENT });
   return { ...call, entered };
 }
 
@@ -21,7 +21,7 @@ describe('start: onStart injects context before the first word', () => {
         type: 'tool.run',
         callId: 'onStart-1',
         tool: 'lookup_patient',
-        use: 'crm.findContact',
+        use: 'crm.lookupContact',
         args: { phone: CALL.to },
         timeoutMs: 8000,
         fillerAfterMs: 1500,
@@ -31,7 +31,7 @@ describe('start: onStart injects context before the first word', () => {
     expect(interpreter.status).toBe('starting');
     expect(interpreter.stage).toBeNull();
 
-    const entered = interpreter.send({ type: 'tool.result', callId: 'onStart-1', ok: true, result: { contact: PATIENT } });
+    const entered = interpreter.send({ type: 'tool.result', callId: 'onStart-1', ok: true, result: PATIENT });
     expect(typesOf(entered)).toEqual(['session.update', 'respond', 'transition']);
     const update = only(entered, 'session.update');
     expect(update.instructions).toContain('calling from Jefferson Dental about Medicaid dental benefits for Maria.');
@@ -84,7 +84,7 @@ describe('the stage-entry procedure', () => {
       'Known so far in this call:\n- parentName: "Maria"',
     ]);
     // What the lookup loaded (`patient`) reaches the model only through the templates.
-    expect(update.instructions).not.toContain('children"');
+    expect(update.instructions).not.toContain('dependents"');
     expect(update.tools.map((tool) => tool.name)).toEqual(['check_availability', 'go_closing', 'go_emergency', 'go_human']);
     expect(interpreter.instructions).toBe(update.instructions);
     expect(interpreter.tools).toEqual(update.tools);
@@ -152,6 +152,54 @@ describe('the stage-entry procedure', () => {
     expect(only(moved, 'transition')).toMatchObject({ from: 'a', to: 'b', contextDiff: { order: 'group,a,b' } });
   });
 
+  describe('group onEnter runs when the call comes into the group from outside it', () => {
+    const counting = (name: string) => ({ set: { [name]: `$exists(${name}) ? ${name} + 1 : 1` } });
+    const flow = flowOf(
+      {
+        g: {
+          type: 'group',
+          onEnter: [counting('groupEntries')],
+          stages: {
+            a: { onEnter: [counting('aEntries')], next: [{ to: 'out', intent: 'Leave the group.' }] },
+            help: { next: [{ to: '$previous', intent: 'Back to where we were.', name: 'resume_inside' }] },
+          },
+        },
+        faq: { next: [{ to: '$previous', intent: 'Back to where we were.' }] },
+        out: { next: [{ to: 'a', intent: 'Into the group again.', name: 'again' }] },
+      },
+      { global: [{ to: 'faq', keywords: ['question'] }, { to: 'help', keywords: ['help'] }] },
+    );
+    const intent = (name: string) => ({ type: 'model.calls' as const, calls: [{ callId: name, name, arguments: {} }] });
+
+    it('$previous back into a group re-enters the stage (its onEnter runs) but not the group it never left', () => {
+      const { interpreter } = startTestCall(flow);
+      expect(interpreter.context).toMatchObject({ groupEntries: 1, aEntries: 1 });
+      interpreter.send({ type: 'caller.turn', transcript: 'a question first' });
+      expect(interpreter.stage).toBe('faq');
+      const back = interpreter.send(intent('go_back'));
+      expect(interpreter.stage).toBe('a');
+      expect(interpreter.context).toMatchObject({ groupEntries: 1, aEntries: 2 });
+      expect(only(back, 'transition')).toMatchObject({ from: 'faq', to: 'a', contextDiff: { aEntries: 2 } });
+    });
+
+    it('a global transition between two stages of one group does not re-enter the group, nor does the way back', () => {
+      const { interpreter } = startTestCall(flow);
+      interpreter.send({ type: 'caller.turn', transcript: 'help' });
+      expect(interpreter.stage).toBe('help');
+      interpreter.send(intent('resume_inside'));
+      expect(interpreter.stage).toBe('a');
+      expect(interpreter.context).toMatchObject({ groupEntries: 1, aEntries: 2 });
+    });
+
+    it('leaving the group by an ordinary transition and coming back runs its onEnter again', () => {
+      const { interpreter } = startTestCall(flow);
+      interpreter.send(intent('go_out'));
+      interpreter.send(intent('again'));
+      expect(interpreter.stage).toBe('a');
+      expect(interpreter.context).toMatchObject({ groupEntries: 2, aEntries: 2 });
+    });
+  });
+
   it('inherits group transitions: a group intent is taken from a nested stage', () => {
     const { interpreter } = dentalInGreeting();
     interpreter.send({ type: 'model.calls', calls: [{ callId: 'c1', name: 'go_scheduling', arguments: { parentName: 'Maria' } }] });
@@ -164,7 +212,7 @@ describe('stage kinds', () => {
   it('action: runs its tools with no model turn and routes on their outcome before any session.update', () => {
     const { started, interpreter } = startTestCall(router);
     expect(started).toEqual([expect.objectContaining({ type: 'tool.run', tool: 'check_on_call', origin: 'onEnter', timeoutMs: 3000 })]);
-    const effects = interpreter.send({ type: 'tool.result', callId: started[0]!.type === 'tool.run' ? started[0].callId : '', ok: true, result: { available: true } });
+    const effects = interpreter.send({ type: 'tool.result', callId: started[0]!.type === 'tool.run' ? started[0].callId : '', ok: true, result: { status: 200, body: { available: true } } });
     expect(typesOf(effects)).toEqual(['transition', 'session.update', 'respond', 'timer.start', 'transition']);
     expect(effects[0]).toMatchObject({ from: null, to: 'route', trigger: { kind: 'start' }, contextDiff: { technicianAvailable: true } });
     expect(effects[4]).toMatchObject({ from: 'route', to: 'menu', trigger: { kind: 'tool', tool: 'check_on_call', outcome: 'done' } });
@@ -173,8 +221,8 @@ describe('stage kinds', () => {
 
   it('action: falls through to a trigger-less transition when no tool route fires', () => {
     const { interpreter } = startTestCall(router);
-    const effects = interpreter.send({ type: 'tool.result', callId: 'onEnter-1', ok: true, result: { available: false } });
-    expect(only(effects.filter((e) => e.type === 'transition').slice(-1), 'transition')).toMatchObject({ from: 'route', to: 'voicemail', trigger: { kind: 'always' } });
+    const effects = interpreter.send({ type: 'tool.result', callId: 'onEnter-1', ok: true, result: { status: 200, body: { available: false } } });
+    expect(only(effects.filter((e) => e.type === 'transition').slice(-1), 'transition')).toMatchObject({ from: 'route', to: 'voicemail', trigger: { kind: 'when', expression: 'true' } });
   });
 
   it('action: a stage with no way on reports CALL_ACTION_STAGE_STUCK and goes to onError', () => {

@@ -7,14 +7,14 @@ const router = loadFixture('interpreter/after-hours-router.yaml');
 
 function dentalIn(stage: 'greeting' | 'availability') {
   const call = startTestCall(dental);
-  call.interpreter.send({ type: 'tool.result', callId: 'onStart-1', ok: true, result: { contact: { parentName: 'Maria', children: [{ name: 'Tony' }] } } });
+  call.interpreter.send({ type: 'tool.result', callId: 'onStart-1', ok: true, result: { found: true, firstName: 'Maria', dependents: [{ name: 'Tony' }] } });
   if (stage === 'availability') call.interpreter.send({ type: 'model.calls', calls: [{ callId: 's', name: 'go_scheduling', arguments: { parentName: 'Maria' } }] });
   return call;
 }
 
 function routerInMenu() {
   const call = startTestCall(router);
-  call.interpreter.send({ type: 'tool.result', callId: 'onEnter-1', ok: true, result: { available: true } });
+  call.interpreter.send({ type: 'tool.result', callId: 'onEnter-1', ok: true, result: { status: 200, body: { available: true } } });
   return call;
 }
 
@@ -122,11 +122,11 @@ describe('intent + when, as the context changes within a stage', () => {
 describe('on: <tool>.done / <tool>.error', () => {
   it('routes on success (with its when) and on failure, and applies the transition’s set', () => {
     const { interpreter } = dentalIn('availability');
-    interpreter.send({ type: 'model.calls', calls: [{ callId: 't1', name: 'check_availability', arguments: { day: 'monday' } }] });
+    interpreter.send({ type: 'model.calls', calls: [{ callId: 't1', name: 'check_availability', arguments: { date: '2026-01-12' } }] });
     const done = interpreter.send({ type: 'tool.result', callId: 't1', ok: true, result: { slots: ['9:00'] } });
     expect(transitionOf(done)).toMatchObject({ from: 'availability', to: 'booking', trigger: { kind: 'tool', tool: 'check_availability', outcome: 'done' } });
 
-    interpreter.send({ type: 'model.calls', calls: [{ callId: 't2', name: 'book_appointment', arguments: { slot: '9:00' } }] });
+    interpreter.send({ type: 'model.calls', calls: [{ callId: 't2', name: 'book_appointment', arguments: { start: '2026-01-12T09:00:00-06:00' } }] });
     const failed = interpreter.send({ type: 'tool.result', callId: 't2', ok: false, error: { code: 'TAKEN', message: 'slot taken' } });
     expect(transitionOf(failed)).toMatchObject({ from: 'booking', to: 'availability', trigger: { kind: 'tool', tool: 'book_appointment', outcome: 'error' }, contextDiff: { attempts: 1 } });
     expect(interpreter.context.attempts).toBe(1);
@@ -134,7 +134,7 @@ describe('on: <tool>.done / <tool>.error', () => {
 
   it('does not route on success when the transition’s when is false', () => {
     const { interpreter } = dentalIn('availability');
-    interpreter.send({ type: 'model.calls', calls: [{ callId: 't1', name: 'check_availability', arguments: { day: 'monday' } }] });
+    interpreter.send({ type: 'model.calls', calls: [{ callId: 't1', name: 'check_availability', arguments: { date: '2026-01-12' } }] });
     const effects = interpreter.send({ type: 'tool.result', callId: 't1', ok: true, result: { slots: [] } });
     expect(typesOf(effects)).toEqual(['tool.output', 'respond']);
     expect(interpreter.stage).toBe('availability');
@@ -274,7 +274,7 @@ describe('limits', () => {
   it('maxDuration: the stage budget timer takes onLimit', () => {
     const { interpreter, started } = (() => {
       const call = startTestCall(router);
-      return { ...call, started: call.interpreter.send({ type: 'tool.result', callId: 'onEnter-1', ok: true, result: { available: true } }) };
+      return { ...call, started: call.interpreter.send({ type: 'tool.result', callId: 'onEnter-1', ok: true, result: { status: 200, body: { available: true } } }) };
     })();
     const budget = ofType(started, 'timer.start').find((t) => t.key.endsWith('max-duration'))!;
     expect(budget.ms).toBe(120_000);

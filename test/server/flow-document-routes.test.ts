@@ -117,6 +117,34 @@ describe('/api/flows (create, save draft, validate)', () => {
     expect(await everything()).toEqual(before);
   });
 
+  it('keeps a YAML document\'s comments: the draft and the versions published from it come back as sent, until saved otherwise', async () => {
+    const text = minimalFlowYaml('commented').replace('  closing:\n', '  # Say goodbye and hang up.\n  closing:\n');
+    expect(text).toContain('# The smallest useful flow');
+    const created = await send('POST', '/api/flows', text, yaml);
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).not.toHaveProperty('draftYaml');
+    const asYaml = (url: string) => server.app.inject({ method: 'GET', url, headers: { accept: 'application/yaml' } });
+    expect((await asYaml('/api/flows/commented')).body).toBe(text);
+    expect((await server.app.inject({ method: 'GET', url: '/api/flows/commented' })).json()).not.toHaveProperty('draftYaml');
+
+    const published = await server.app.inject({ method: 'POST', url: '/api/flows/commented/publish', payload: {} });
+    expect(published.statusCode).toBe(201);
+    expect(published.json()).not.toHaveProperty('documentYaml');
+    expect((await asYaml('/api/flows/commented/versions/1')).body).toBe(text);
+
+    // Saved as JSON, changed: the YAML is generated from the new draft; the version keeps its text.
+    const renamed = { ...minimalFlow('commented'), name: 'Renamed' };
+    expect((await send('PUT', '/api/flows/commented', renamed)).statusCode).toBe(200);
+    const generated = (await asYaml('/api/flows/commented')).body;
+    expect(generated).not.toContain('#');
+    expect(generated).toContain('name: Renamed');
+    expect((await asYaml('/api/flows/commented/versions/1')).body).toBe(text);
+
+    const again = text.replace('name: Minimal', 'name: Minimal # again');
+    expect((await send('PUT', '/api/flows/commented', again, yaml)).statusCode).toBe(200);
+    expect((await asYaml('/api/flows/commented')).body).toBe(again);
+  });
+
   it('validates a document without saving it: findings with positions for YAML, pointers for JSON', async () => {
     const before = await everything();
     const text = minimalFlowYaml('checked').replace('to: closing', 'to: closng');

@@ -50,6 +50,30 @@ describeOnStores('flow repository', (target) => {
     expect(await flows.getCurrent(id)).toBeNull();
   });
 
+  it('keeps the YAML text a draft was saved from, publishes it with the document, and drops it on a save without one', async () => {
+    const id = freshId();
+    const text = `# comments live here\nid: ${id}\n`;
+    const created = await flows.create(flowDoc(id), { yaml: text });
+    expect(created.draftYaml).toBe(text);
+    expect((await flows.get(id)).draftYaml).toBe(text);
+    expect((await flows.list()).items.find((flow) => flow.id === id)).not.toHaveProperty('draftYaml');
+
+    const v1 = await flows.publish(id);
+    expect(v1.documentYaml).toBe(text);
+    const edited = `# edited\nid: ${id}\n`;
+    expect((await flows.saveDraft(id, flowDoc(id, 'Hi.'), { yaml: edited })).draftYaml).toBe(edited);
+    const v2 = await flows.publish(id, { document: flowDoc(id, 'Hi.'), yaml: edited });
+    expect((await flows.getVersion(id, v2.version)).documentYaml).toBe(edited);
+
+    const asJson = await flows.saveDraft(id, flowDoc(id, 'Hey.'));
+    expect(asJson).not.toHaveProperty('draftYaml');
+    expect(await flows.get(id)).not.toHaveProperty('draftYaml');
+    expect((await flows.publish(id)).documentYaml).toBeUndefined();
+    // A rollback publishes the old document with its text.
+    expect((await flows.rollback(id, 1)).documentYaml).toBe(text);
+    expect((await flows.listVersions(id)).items.every((version) => !('documentYaml' in version))).toBe(true);
+  });
+
   it('refuses a second flow with the same id, a bad id, and unknown ids', async () => {
     const id = freshId();
     await flows.create(flowDoc(id));

@@ -43,6 +43,11 @@ function sourceOf(request: FastifyRequest): FlowSource {
   return body;
 }
 
+/** A YAML body is kept as sent, so its comments come back with `Accept: application/yaml`. */
+function yamlText(source: FlowSource): { yaml?: string } {
+  return source.format === 'yaml' ? { yaml: source.text } : {};
+}
+
 /** Refuses a document that cannot be stored, with every finding, before anything is written. */
 function storable(checked: CheckedFlowDocument): Flow {
   if (checked.storable) return checked.storable;
@@ -90,8 +95,9 @@ export async function flowDocumentRoutes(app: FastifyInstance, options: FlowDocu
       },
     },
     async (request, reply) => {
-      const checked = checkFlowSource(sourceOf(request), connectors.catalog());
-      const flow = await flows.create(storable(checked));
+      const source = sourceOf(request);
+      const checked = checkFlowSource(source, connectors.catalog());
+      const flow = await flows.create(storable(checked), yamlText(source));
       reply.header('location', `/api/flows/${flow.id}`).header('etag', `"${flow.revision}"`);
       return reply.code(201).send({ ...(await flowDetail(flows, flow)), lint: checked.report });
     },
@@ -113,8 +119,9 @@ export async function flowDocumentRoutes(app: FastifyInstance, options: FlowDocu
     },
     async (request, reply) => {
       const revision = expectedRevision(request.headers['if-match']);
-      const checked = checkFlowSource(sourceOf(request), connectors.catalog());
-      const flow = await flows.saveDraft(request.params.id, storable(checked), revision !== undefined ? { expectedRevision: revision } : {});
+      const source = sourceOf(request);
+      const checked = checkFlowSource(source, connectors.catalog());
+      const flow = await flows.saveDraft(request.params.id, storable(checked), { ...(revision !== undefined ? { expectedRevision: revision } : {}), ...yamlText(source) });
       reply.header('etag', `"${flow.revision}"`);
       return { ...(await flowDetail(flows, flow)), lint: checked.report };
     },

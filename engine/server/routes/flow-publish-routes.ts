@@ -13,6 +13,7 @@ import { checkFlowDocument, type LintReport } from '../../flow/check-flow-docume
 import { jsonEqual } from '../../flow/diff-flows.js';
 import type { FlowRepository } from '../../store/flow-repository.js';
 import { ERROR_RESPONSES, ref } from '../api-schema.js';
+import { versionForApi } from './flow-detail.js';
 
 /** What the publishing routes use. */
 export interface FlowPublishRoutesOptions {
@@ -87,11 +88,12 @@ export async function flowPublishRoutes(app: FastifyInstance, options: FlowPubli
       }
       const version = await flows.publish(id, {
         document: flow.draft,
+        ...(flow.draftYaml !== undefined ? { yaml: flow.draftYaml } : {}),
         ...(notes !== undefined ? { notes } : {}),
         ...(author !== undefined ? { author } : {}),
       });
       reply.header('location', `/api/flows/${id}/versions/${version.version}`);
-      return reply.code(201).send({ ...version, lint: report });
+      return reply.code(201).send({ ...versionForApi(version), lint: report });
     },
   );
 
@@ -117,7 +119,7 @@ export async function flowPublishRoutes(app: FastifyInstance, options: FlowPubli
       if (!report.valid) refuse(id, `Version ${target}`, report, { version: target });
       const version = await flows.rollback(id, target, { ...(notes !== undefined ? { notes } : {}), ...(author !== undefined ? { author } : {}) });
       reply.header('location', `/api/flows/${id}/versions/${version.version}`);
-      return reply.code(201).send({ ...version, lint: report });
+      return reply.code(201).send({ ...versionForApi(version), lint: report });
     },
   );
 }

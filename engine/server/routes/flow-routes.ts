@@ -6,15 +6,15 @@
  * publishing and rolling back in `flow-publish-routes.ts`.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { stringify } from 'yaml';
 import { ParleyError } from '../../errors/parley-error.js';
 import { diffFlows } from '../../flow/diff-flows.js';
+import { toYaml, yamlOf } from '../../flow/flow-yaml.js';
 import type { FlowRepository } from '../../store/flow-repository.js';
 import type { NumberRepository } from '../../store/number-repository.js';
 import type { Flow } from '../../types/flow.generated.js';
 import { unifiedDiff } from '../../util/unified-diff.js';
 import { ERROR_RESPONSES, ref } from '../api-schema.js';
-import { flowDetail } from './flow-detail.js';
+import { flowDetail, versionForApi } from './flow-detail.js';
 
 /** What the flow routes use. */
 export interface FlowRoutesOptions {
@@ -24,11 +24,6 @@ export interface FlowRoutesOptions {
 
 interface FlowParams {
   id: string;
-}
-
-/** The YAML form of a document, as a designer would write it. */
-export function toYaml(document: Flow): string {
-  return stringify(document, { lineWidth: 0 });
 }
 
 /** One side of a diff: the draft, or a published version. */
@@ -46,8 +41,9 @@ function wantsYaml(accept: string | undefined): boolean {
   return accept !== undefined && /\b(application|text)\/(x-)?yaml\b/.test(accept);
 }
 
-function sendYaml(reply: FastifyReply, document: Flow): FastifyReply {
-  return reply.type('application/yaml; charset=utf-8').serializer((payload) => payload as string).send(toYaml(document));
+/** The document as YAML: the text it was saved from while that still describes it (comments kept), else generated. */
+function sendYaml(reply: FastifyReply, document: Flow, source: string | undefined): FastifyReply {
+  return reply.type('application/yaml; charset=utf-8').serializer((payload) => payload as string).send(yamlOf(document, source));
 }
 
 export async function flowRoutes(app: FastifyInstance, options: FlowRoutesOptions): Promise<void> {
@@ -83,7 +79,7 @@ export async function flowRoutes(app: FastifyInstance, options: FlowRoutesOption
     async (request, reply) => {
       const flow = await flows.get(request.params.id);
       reply.header('etag', `"${flow.revision}"`);
-      if (wantsYaml(request.headers.accept)) return sendYaml(reply, flow.draft);
+      if (wantsYaml(request.headers.accept)) return sendYaml(reply, flow.draft, flow.draftYaml);
       return flowDetail(flows, flow);
     },
   );
@@ -149,8 +145,8 @@ export async function flowRoutes(app: FastifyInstance, options: FlowRoutesOption
     },
     async (request, reply) => {
       const version = await flows.getVersion(request.params.id, request.params.version);
-      if (wantsYaml(request.headers.accept)) return sendYaml(reply, version.document);
-      return version;
+      if (wantsYaml(request.headers.accept)) return sendYaml(reply, version.document, version.documentYaml);
+      return versionForApi(version);
     },
   );
 

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConnectorHost, type InvokeResult, createConnectorHost } from '../../../engine/connectors/connector-host.js';
 import type { LogRecord } from '../../../engine/connectors/connector-logger.js';
+import { EXPRESSION_STEP_BUDGET, EXPRESSION_TIME_LIMIT_MS } from '../../../engine/flow/expressions.js';
+import { createManualClock } from '../../../engine/util/clock.js';
 
 /** What the local server saw. */
 interface Seen {
@@ -220,6 +222,26 @@ describe('http connector: requests to an allow-listed local server', () => {
   it('reports invalid JSON and failing map expressions', async () => {
     expect(await host.invoke('http.get', { url: `${base}/bad-json` })).toMatchObject({ ok: false, error: { code: 'HTTP_BAD_RESPONSE', message: expect.stringContaining('invalid JSON') } });
     expect(await host.invoke('http.get', { url: `${base}/vin/1HGCM82633A004352`, map: 'Results[0.Make' })).toMatchObject({ ok: false, error: { code: 'HTTP_BAD_RESPONSE', message: expect.stringContaining('map expression failed') } });
+  });
+
+  it('evaluates `map` as flow expressions are: a runaway expression fails on the step budget instead of stalling the process', async () => {
+    const vin = `${base}/vin/1HGCM82633A004352`;
+    // A loop JSONata runs without growing the stack: unbudgeted, a hundred million iterations block the event loop for minutes.
+    const runaway = '( $loop := function($i) { $i < 100000000 ? $loop($i + 1) : $i }; $loop(0) )';
+    const started = performance.now();
+    const result = await host.invoke('http.get', { url: vin, map: runaway });
+    expect(result).toMatchObject({ ok: false, error: { code: 'HTTP_BAD_RESPONSE', message: expect.stringContaining(`more than ${EXPRESSION_STEP_BUDGET} evaluation steps`) } });
+    // Stopped by counting, long before the wall-clock safety net.
+    expect(performance.now() - started).toBeLessThan(EXPRESSION_TIME_LIMIT_MS);
+    // The same sandbox: no $eval.
+    expect(await host.invoke('http.get', { url: vin, map: '$eval("1 + 1")' })).toMatchObject({ ok: false, error: { code: 'HTTP_BAD_RESPONSE', message: expect.stringContaining('$eval() is not allowed') } });
+  });
+
+  it('gives `map` the response status and headers, and the connector\'s clock as $now()', async () => {
+    const clock = createManualClock(Date.parse('2026-01-05T15:00:00Z'));
+    const clocked = await createConnectorHost({ builtins: ['http'], env: { PARLEY_HTTP_ALLOW_PRIVATE: '127.0.0.1' }, clock });
+    const result = await clocked.invoke('http.get', { url: `${base}/vin/1HGCM82633A004352`, map: '{ "status": $status, "type": $headers."content-type", "at": $now(), "make": Results[0].Make }' });
+    expect(result).toMatchObject({ ok: true, result: { data: { status: 200, type: 'application/json; charset=utf-8', at: '2026-01-05T15:00:00.000Z', make: 'HONDA' } } });
   });
 
   it('reports a closed port as unreachable', async () => {
