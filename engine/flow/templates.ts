@@ -145,31 +145,43 @@ const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethod
 
 type HandlebarsInput = Parameters<typeof hb.compile>[0];
 
-// Parsing is most of the cost of checking a template (Handlebars' generated
-// parser), and the linter and the compiler both need it: parses are kept by
+// Reading a template (scan or parse) is most of the cost of checking it, and
+// the linter and the compiler both need it: what a template reads is kept by
 // source (least recently used dropped past the limit), like compiled
-// expressions, so validating then compiling a flow parses each template once.
+// expressions, so validating then compiling a flow reads each template once.
 // Entries are never mutated; `paths` are copied out for callers.
-const PARSE_CACHE_LIMIT = 5_000;
-const parseCache = new Map<string, { ast: HbNode; paths: TemplatePath[] } | TemplateError>();
+const READ_CACHE_LIMIT = 5_000;
+const readCache = new Map<string, ReadTemplate | TemplateError>();
 
-/** Parses a template and checks it (syntax, partials, helpers); throws TemplateError with its position. */
-function parseChecked(source: string): { ast: HbNode; paths: TemplatePath[] } {
-  let entry = parseCache.get(source);
+/** What reading a template found: its paths, and its syntax tree when the Handlebars parser was needed. */
+interface ReadTemplate {
+  ast: HbNode | undefined;
+  paths: TemplatePath[];
+}
+
+const copyPaths = (paths: readonly TemplatePath[]): TemplatePath[] => paths.map((read) => ({ path: read.path, line: read.line, column: read.column, guarded: read.guarded }));
+
+/** Reads a template (the scan, else the parser) and checks it (syntax, partials, helpers); throws TemplateError with its position. */
+function readTemplate(source: string): ReadTemplate {
+  let entry = readCache.get(source);
   if (entry !== undefined) {
-    parseCache.delete(source);
+    readCache.delete(source);
   } else {
-    try {
-      entry = parseUncached(source);
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
-      entry = error;
+    const scanned = scanTemplate(source);
+    if (scanned) entry = { ast: undefined, paths: scanned };
+    else {
+      try {
+        entry = parseUncached(source);
+      } catch (error) {
+        if (!(error instanceof TemplateError)) throw error;
+        entry = error;
+      }
     }
-    if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.delete(parseCache.keys().next().value!);
+    if (readCache.size >= READ_CACHE_LIMIT) readCache.delete(readCache.keys().next().value!);
   }
-  parseCache.set(source, entry);
+  readCache.set(source, entry);
   if (entry instanceof TemplateError) throw new TemplateError(entry.kind, entry.message, entry.line, entry.column);
-  return { ast: entry.ast, paths: entry.paths.map((path) => ({ ...path })) };
+  return { ast: entry.ast, paths: copyPaths(entry.paths) };
 }
 
 function parseUncached(source: string): { ast: HbNode; paths: TemplatePath[] } {
@@ -184,16 +196,14 @@ function parseUncached(source: string): { ast: HbNode; paths: TemplatePath[] } {
 }
 
 /**
- * Parses a template and checks its helpers from the syntax tree, without
+ * Reads a template and checks its helpers from the syntax tree, without
  * compiling it: what the linter needs, at a tenth of the cost of generating
  * code. compileTemplate applies the same checks, so the two always agree.
  * Throws TemplateError with its position.
  */
 export function checkTemplate(source: string): CheckedTemplate {
   if (!source.includes('{{')) return { source, paths: [] };
-  const plain = scanTemplate(source);
-  if (plain) return { source, paths: plain };
-  return { source, paths: parseChecked(source).paths };
+  return { source, paths: readTemplate(source).paths };
 }
 
 /**
@@ -210,15 +220,14 @@ export function checkTemplate(source: string): CheckedTemplate {
  */
 export function compileTemplate(source: string): CompiledTemplate {
   if (!source.includes('{{')) return { source, paths: [], render: () => source };
-  const plain = scanTemplate(source);
-  if (plain) return lazilyRendered(source, plain, source);
-  return parseTemplate(source);
+  const { ast, paths } = readTemplate(source);
+  return lazilyRendered(source, paths, ast ? (ast as unknown as HandlebarsInput) : source);
 }
 
-/** Compiles a template with the Handlebars parser, whatever it contains (`compileTemplate` uses it when the scan cannot decide). */
+/** Compiles a template with the Handlebars parser, whatever it contains (the tests compare it with the scan). */
 export function parseTemplate(source: string): CompiledTemplate {
-  const { ast, paths } = parseChecked(source);
-  return lazilyRendered(source, paths, ast as unknown as HandlebarsInput);
+  const parsed = parseUncached(source);
+  return lazilyRendered(source, parsed.paths, parsed.ast as unknown as HandlebarsInput);
 }
 
 function lazilyRendered(source: string, paths: TemplatePath[], input: HandlebarsInput): CompiledTemplate {
