@@ -114,26 +114,33 @@ export function buildFlowMachineConfig(parts: MachineParts): Record<string, unkn
   };
 
   /** Adds the XState transitions of one flow transition, declared on state `owner` (null = `running`). */
+  // Objects are built property by property rather than with conditional
+  // spreads (`...(x ? { y } : {})`), which cost several times more per object
+  // and run thousands of times for a large flow; the property order is the same.
   const addTransition = (on: OnMap, transition: CompiledTransition, owner: string | null) => {
     const ownerIsLeaf = owner !== null && stages.get(owner)?.leaf === true;
-    const actions = (trigger: FiredTrigger): Action[] => [
-      { type: MachineAction.fired, params: { t: transition.id, trigger } satisfies FiredParams },
-      ...(transition.collectKeys.length > 0 ? [{ type: MachineAction.collect, params: { t: transition.id } }] : []),
-      ...(transition.set.length > 0 ? [{ type: MachineAction.set, params: { t: transition.id } }] : []),
-      ...(transition.source === null ? [{ type: MachineAction.rememberPrevious }] : []),
-    ];
+    const actions = (trigger: FiredTrigger): Action[] => {
+      const list: Action[] = [{ type: MachineAction.fired, params: { t: transition.id, trigger } satisfies FiredParams }];
+      if (transition.collectKeys.length > 0) list.push({ type: MachineAction.collect, params: { t: transition.id } });
+      if (transition.set.length > 0) list.push({ type: MachineAction.set, params: { t: transition.id } });
+      if (transition.source === null) list.push({ type: MachineAction.rememberPrevious });
+      return list;
+    };
+    const target = `#${transition.toPrevious ? RETURN_HUB : transition.to}`;
     const branches = (event: string, trigger: FiredTrigger, guardType: string | undefined) => {
-      const params: GuardParams = { t: transition.id, ...(transition.toPrevious ? { returns: true as const } : {}) };
       const type = guardType ?? (transition.when || transition.toPrevious ? MachineGuard.when : undefined);
-      push(on, event, {
-        target: `#${transition.toPrevious ? RETURN_HUB : transition.to}`,
-        ...(type ? { guard: { type, params } } : {}),
-        actions: actions(trigger),
-        // A stage's own transition back to itself re-enters it; a group's or a
-        // global one re-enters by statechart rules already (it leaves its
-        // descendants), and must not re-enter the group itself.
-        ...(ownerIsLeaf ? { reenter: true } : {}),
-      });
+      const config: TransitionConfig = { target };
+      if (type) {
+        const params: GuardParams = { t: transition.id };
+        if (transition.toPrevious) params.returns = true;
+        config.guard = { type, params };
+      }
+      config.actions = actions(trigger);
+      // A stage's own transition back to itself re-enters it; a group's or a
+      // global one re-enters by statechart rules already (it leaves its
+      // descendants), and must not re-enter the group itself.
+      if (ownerIsLeaf) config.reenter = true;
+      push(on, event, config);
     };
     const { triggers } = transition;
     if (triggers.intent && transition.intentName) branches(intentEventType(transition.intentName), 'intent', undefined);

@@ -93,7 +93,7 @@ export function createSourceCompiler(): SourceCompiler {
       const list: Array<{ path: string } & PlacedExpression> = [];
       for (const [path, source] of Object.entries(map)) {
         const placed = expression(source, `${pointer}/${pointerSegment(path)}`);
-        if (placed) list.push({ path, ...placed });
+        if (placed) list.push({ path, expression: placed.expression, pointer: placed.pointer });
       }
       return list;
     },

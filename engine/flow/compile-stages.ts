@@ -4,7 +4,7 @@
  * priority order, limits, timers.
  */
 import type { ToolSpec } from '../interpreter/call-types.js';
-import type { CompiledAction, CompiledBinding, CompiledStage, CompiledTransition } from './compiled-flow.js';
+import type { CompiledAction, CompiledBinding, CompiledStage, CompiledTransition, PlacedTemplate } from './compiled-flow.js';
 import type { SourceCompiler } from './compile-sources.js';
 import { compileActions } from './compile-tools.js';
 import type { FlowModel, TransitionNode } from './flow-model.js';
@@ -41,7 +41,11 @@ export function compileStages(
       sources.problem('COMPILE_STRUCTURE', `${pointer}/transfer`, `transfer stage "${name}" needs transfer.to`);
     }
 
-    const guidance = model.guidance(name).flatMap(({ template, pointer: at }) => sources.template(template, at) ?? []);
+    const guidance: PlacedTemplate[] = [];
+    for (const { template, pointer: at } of model.guidance(name)) {
+      const placed = sources.template(template, at);
+      if (placed) guidance.push(placed);
+    }
     const say = sources.template(stage.say, `${pointer}/say`);
     const transferTo = kind === 'transfer' && stage.transfer ? sources.template(stage.transfer.to, `${pointer}/transfer/to`) : undefined;
     const callerId = kind === 'transfer' && stage.transfer ? sources.template(stage.transfer.callerId, `${pointer}/transfer/callerId`) : undefined;
@@ -70,26 +74,28 @@ export function compileStages(
       sources.problem('COMPILE_STRUCTURE', `${pointer}/limits/onLimit`, `stage "${name}" goes to "${ownOnLimit}" on a limit, which is not a stage of this flow`);
     }
 
-    stages.set(name, {
-      name,
-      kind,
-      parent: node.parent,
-      leaf,
-      guidance,
-      ...(say ? { say } : {}),
-      ...(transferTo ? { transfer: { to: transferTo, ...(callerId ? { callerId } : {}) } } : {}),
-      onEnter,
-      toolNames: new Set(toolNames),
-      toolSpecs,
-      intents,
-      intentByName,
-      reachable,
-      ...(typeof stage.speaksFirst === 'boolean' ? { speaksFirst: stage.speaksFirst } : {}),
-      history: stage.history ?? 'keep',
-      limits,
-      afterTimers: reachable.flatMap((t) => (t.triggers.afterMs !== undefined ? [{ transition: t.id, ms: t.triggers.afterMs }] : [])),
-      silenceTimers: reachable.flatMap((t) => (t.triggers.silenceMs !== undefined ? [{ transition: t.id, ms: t.triggers.silenceMs }] : [])),
-    });
+    // Property by property rather than with conditional spreads (cheaper for thousands of stages); the order is the same.
+    const compiled: Partial<{ -readonly [K in keyof CompiledStage]: CompiledStage[K] }> = { name, kind, parent: node.parent, leaf, guidance };
+    if (say) compiled.say = say;
+    if (transferTo) compiled.transfer = callerId ? { to: transferTo, callerId } : { to: transferTo };
+    compiled.onEnter = onEnter;
+    compiled.toolNames = new Set(toolNames);
+    compiled.toolSpecs = toolSpecs;
+    compiled.intents = intents;
+    compiled.intentByName = intentByName;
+    compiled.reachable = reachable;
+    if (typeof stage.speaksFirst === 'boolean') compiled.speaksFirst = stage.speaksFirst;
+    compiled.history = stage.history ?? 'keep';
+    compiled.limits = limits;
+    const afterTimers: Array<{ transition: string; ms: number }> = [];
+    const silenceTimers: Array<{ transition: string; ms: number }> = [];
+    for (const t of reachable) {
+      if (t.triggers.afterMs !== undefined) afterTimers.push({ transition: t.id, ms: t.triggers.afterMs });
+      if (t.triggers.silenceMs !== undefined) silenceTimers.push({ transition: t.id, ms: t.triggers.silenceMs });
+    }
+    compiled.afterTimers = afterTimers;
+    compiled.silenceTimers = silenceTimers;
+    stages.set(name, compiled as CompiledStage);
   }
   return stages;
 }

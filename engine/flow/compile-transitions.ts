@@ -50,20 +50,17 @@ export function compileTransitions(model: FlowModel, sources: SourceCompiler): M
     const collect = transition.intent !== undefined && transition.collect ? transition.collect : undefined;
     const spec = triggers.intent ? intentToolSpec(transition) : undefined;
 
-    compiled.set(id, {
-      id,
-      source: node.source,
-      pointer,
-      to: transition.to,
-      toPrevious,
-      triggers,
-      conditionOnly,
-      ...(when ? { when } : {}),
-      set: sources.assignments(transition.set, `${pointer}/set`),
-      ...(node.intentName ? { intentName: node.intentName } : {}),
-      ...(spec ? { intentSpec: spec, collectSchema: spec.parameters } : {}),
-      collectKeys: collect ? Object.keys(collect) : [],
-    });
+    // Property by property rather than with conditional spreads (cheaper for thousands of transitions); the order is the same.
+    const entry: Partial<{ -readonly [K in keyof CompiledTransition]: CompiledTransition[K] }> = { id, source: node.source, pointer, to: transition.to, toPrevious, triggers, conditionOnly };
+    if (when) entry.when = when;
+    entry.set = sources.assignments(transition.set, `${pointer}/set`);
+    if (node.intentName) entry.intentName = node.intentName;
+    if (spec) {
+      entry.intentSpec = spec;
+      entry.collectSchema = spec.parameters;
+    }
+    entry.collectKeys = collect ? Object.keys(collect) : [];
+    compiled.set(id, entry as CompiledTransition);
   });
   return compiled;
 }

@@ -70,21 +70,21 @@ export interface FlowModel {
   /** A stage's own transitions. */
   transitionsOf(stage: string): readonly TransitionNode[];
   /** Enclosing groups, nearest first. */
-  ancestors(stage: string): string[];
+  ancestors(stage: string): readonly string[];
   /** The stage actually entered when `name` is targeted: groups resolve through `initial`. Undefined when it cannot be resolved. */
   entryLeaf(name: string): string | undefined;
   /** Stages that are not groups, in document order. */
-  leaves(): StageNode[];
+  leaves(): readonly StageNode[];
   /** Guidance templates that apply to a stage: outermost group first, the stage's own last. */
-  guidance(stage: string): Array<{ template: string; pointer: string }>;
+  guidance(stage: string): ReadonlyArray<{ template: string; pointer: string }>;
   /** Tool bindings offered in a stage: inherited from groups, its own, then every `global: true` binding. None in `end` and `transfer` stages (they only say goodbye or hand over). */
-  toolNames(stage: string): string[];
+  toolNames(stage: string): readonly string[];
   /** Intent transitions offered in a stage, in priority order: its own, its groups' (inner first), then global. */
-  intents(stage: string): TransitionNode[];
+  intents(stage: string): readonly TransitionNode[];
   /** Transitions that can fire in a stage (own, groups', global), in priority order. */
-  reachableTransitions(stage: string): TransitionNode[];
+  reachableTransitions(stage: string): readonly TransitionNode[];
   /** Limits in force in a stage: its own, else its groups', else the flow's. */
-  limits(stage: string): EffectiveLimits;
+  limits(stage: string): Readonly<EffectiveLimits>;
   /** Whether global transitions apply in the stage (conversation stages only). */
   acceptsGlobal(stage: string): boolean;
 }
@@ -165,6 +165,9 @@ export function bindingToolSpec(name: string, binding: ToolBinding, operation: C
 // Validating then compiling a flow builds its model twice; the model of a flow
 // object is kept while the object lives. Flow documents are not mutated once
 // handed to the engine (edits make a new document), which makes this safe.
+// The model's answers are remembered too (see `memo`): the linter asks the
+// same questions for every stage, site and variable, and the compiler asks
+// them again; on a 1,000-stage flow recomputing them was most of the garbage.
 const models = new WeakMap<Flow, FlowModel>();
 
 export function buildFlowModel(flow: Flow): FlowModel {
@@ -231,7 +234,7 @@ function createFlowModel(flow: Flow): FlowModel {
     transitions.push(entry);
   });
 
-  const ancestors = (name: string): string[] => {
+  const ancestors = memo((name: string): readonly string[] => {
     const chain: string[] = [];
     let parent = stages.get(name)?.parent ?? null;
     while (parent !== null && !chain.includes(parent)) {
@@ -239,9 +242,9 @@ function createFlowModel(flow: Flow): FlowModel {
       parent = stages.get(parent)?.parent ?? null;
     }
     return chain;
-  };
+  });
 
-  const entryLeaf = (name: string): string | undefined => {
+  const entryLeaf = memo((name: string): string | undefined => {
     const seen = new Set<string>();
     let current = name;
     for (;;) {
@@ -253,7 +256,7 @@ function createFlowModel(flow: Flow): FlowModel {
       if (!next || !node.children.includes(next)) return undefined;
       current = next;
     }
-  };
+  });
 
   const acceptsGlobal = (name: string): boolean => {
     const kind = stages.get(name)?.kind;
@@ -264,6 +267,58 @@ function createFlowModel(flow: Flow): FlowModel {
     .filter(([, binding]) => binding && typeof binding === 'object' && binding.global === true)
     .map(([name]) => name);
 
+  let leaves: StageNode[] | undefined;
+  const guidance = memo((name: string) => {
+    const chain = [...ancestors(name)].reverse();
+    chain.push(name);
+    return chain.flatMap((stageName) => {
+      const node = stages.get(stageName);
+      const template = node?.stage.guidance;
+      return typeof template === 'string' ? [{ template, pointer: `${node!.pointer}/guidance` }] : [];
+    });
+  });
+  const toolNames = memo((name: string): readonly string[] => {
+    // As the compiler does: an `end` or `transfer` stage has no model turn to call a tool in, even inside a group with tools.
+    const kind = stages.get(name)?.kind;
+    if (kind === 'end' || kind === 'transfer') return [];
+    const chain = [...ancestors(name)].reverse();
+    chain.push(name);
+    const names = chain.flatMap((stageName) => (Array.isArray(stages.get(stageName)?.stage.tools) ? stages.get(stageName)!.stage.tools! : []));
+    if (acceptsGlobal(name)) names.push(...globalTools);
+    return [...new Set(names)];
+  });
+  const reachableTransitions = memo((name: string): readonly TransitionNode[] => {
+    const list = [...(own.get(name) ?? [])];
+    for (const stageName of ancestors(name)) list.push(...(own.get(stageName) ?? []));
+    if (acceptsGlobal(name)) list.push(...globalTransitions);
+    return list;
+  });
+  const intents = memo((name: string): readonly TransitionNode[] => reachableTransitions(name).filter((entry) => entry.intentName !== undefined));
+  const flowLimits = flow.limits ?? {};
+  const limits = memo((name: string): Readonly<EffectiveLimits> => {
+    const chain = [name, ...ancestors(name)];
+    const pick = <K extends keyof StageLimits>(key: K): StageLimits[K] | undefined => {
+      for (const stageName of chain) {
+        const value = stages.get(stageName)?.stage.limits?.[key];
+        if (value !== undefined) return value;
+      }
+      return undefined;
+    };
+    const maxDuration = pick('maxDuration') ?? flowLimits.maxStageDuration;
+    const silence = pick('silence') ?? flowLimits.silence;
+    const maxTurns = pick('maxTurns') ?? flowLimits.maxStageTurns;
+    const onLimit = pick('onLimit') ?? flowLimits.onLimit;
+    // Built property by property, in this order (the order is part of the compiled flow).
+    const result: Partial<EffectiveLimits> = {};
+    if (maxTurns !== undefined) result.maxTurns = maxTurns;
+    if (maxDuration !== undefined) result.maxDurationMs = durationMs(maxDuration);
+    if (silence !== undefined) result.silenceMs = durationMs(silence);
+    result.reprompts = pick('reprompts') ?? flowLimits.reprompts ?? DEFAULTS.reprompts;
+    if (onLimit !== undefined) result.onLimit = onLimit;
+    if (flowLimits.maxCallDuration !== undefined) result.maxCallDurationMs = durationMs(flowLimits.maxCallDuration);
+    return result as EffectiveLimits;
+  });
+
   return {
     flow,
     stages,
@@ -273,56 +328,28 @@ function createFlowModel(flow: Flow): FlowModel {
     transitionsOf: (name) => own.get(name) ?? [],
     ancestors,
     entryLeaf,
-    leaves: () => [...stages.values()].filter((node) => node.kind !== 'group'),
-    guidance(name) {
-      const chain = [...ancestors(name).reverse(), name];
-      return chain.flatMap((stageName) => {
-        const node = stages.get(stageName);
-        const template = node?.stage.guidance;
-        return typeof template === 'string' ? [{ template, pointer: `${node!.pointer}/guidance` }] : [];
-      });
-    },
-    toolNames(name) {
-      // As the compiler does: an `end` or `transfer` stage has no model turn to call a tool in, even inside a group with tools.
-      const kind = stages.get(name)?.kind;
-      if (kind === 'end' || kind === 'transfer') return [];
-      const chain = [...ancestors(name).reverse(), name];
-      const names = chain.flatMap((stageName) => (Array.isArray(stages.get(stageName)?.stage.tools) ? stages.get(stageName)!.stage.tools! : []));
-      if (acceptsGlobal(name)) names.push(...globalTools);
-      return [...new Set(names)];
-    },
-    intents(name) {
-      return this.reachableTransitions(name).filter((entry) => entry.intentName !== undefined);
-    },
-    reachableTransitions(name) {
-      const chain = [name, ...ancestors(name)];
-      const list = chain.flatMap((stageName) => own.get(stageName) ?? []);
-      if (acceptsGlobal(name)) list.push(...globalTransitions);
-      return list;
-    },
-    limits(name) {
-      const flowLimits = flow.limits ?? {};
-      const chain = [name, ...ancestors(name)];
-      const pick = <K extends keyof StageLimits>(key: K): StageLimits[K] | undefined => {
-        for (const stageName of chain) {
-          const value = stages.get(stageName)?.stage.limits?.[key];
-          if (value !== undefined) return value;
-        }
-        return undefined;
-      };
-      const maxDuration = pick('maxDuration') ?? flowLimits.maxStageDuration;
-      const silence = pick('silence') ?? flowLimits.silence;
-      const maxTurns = pick('maxTurns') ?? flowLimits.maxStageTurns;
-      const onLimit = pick('onLimit') ?? flowLimits.onLimit;
-      return {
-        ...(maxTurns !== undefined ? { maxTurns } : {}),
-        ...(maxDuration !== undefined ? { maxDurationMs: durationMs(maxDuration) } : {}),
-        ...(silence !== undefined ? { silenceMs: durationMs(silence) } : {}),
-        reprompts: pick('reprompts') ?? flowLimits.reprompts ?? DEFAULTS.reprompts,
-        ...(onLimit !== undefined ? { onLimit } : {}),
-        ...(flowLimits.maxCallDuration !== undefined ? { maxCallDurationMs: durationMs(flowLimits.maxCallDuration) } : {}),
-      };
-    },
+    leaves: () => (leaves ??= [...stages.values()].filter((node) => node.kind !== 'group')),
+    guidance,
+    toolNames,
+    intents,
+    reachableTransitions,
+    limits,
     acceptsGlobal,
+  };
+}
+
+/**
+ * A query answered once per stage name. Answers are shared by every caller
+ * (typed readonly): callers copy before changing one.
+ */
+function memo<T>(compute: (name: string) => T): (name: string) => T {
+  const answers = new Map<string, T>();
+  return (name) => {
+    let answer = answers.get(name);
+    if (answer === undefined && !answers.has(name)) {
+      answer = compute(name);
+      answers.set(name, answer);
+    }
+    return answer as T;
   };
 }

@@ -145,31 +145,43 @@ const RUNTIME_OPTIONS = { allowProtoPropertiesByDefault: false, allowProtoMethod
 
 type HandlebarsInput = Parameters<typeof hb.compile>[0];
 
-// Parsing is most of the cost of checking a template (Handlebars' generated
-// parser), and the linter and the compiler both need it: parses are kept by
+// Reading a template (scan or parse) is most of the cost of checking it, and
+// the linter and the compiler both need it: what a template reads is kept by
 // source (least recently used dropped past the limit), like compiled
-// expressions, so validating then compiling a flow parses each template once.
+// expressions, so validating then compiling a flow reads each template once.
 // Entries are never mutated; `paths` are copied out for callers.
-const PARSE_CACHE_LIMIT = 5_000;
-const parseCache = new Map<string, { ast: HbNode; paths: TemplatePath[] } | TemplateError>();
+const READ_CACHE_LIMIT = 5_000;
+const readCache = new Map<string, ReadTemplate | TemplateError>();
 
-/** Parses a template and checks it (syntax, partials, helpers); throws TemplateError with its position. */
-function parseChecked(source: string): { ast: HbNode; paths: TemplatePath[] } {
-  let entry = parseCache.get(source);
+/** What reading a template found: its paths, and its syntax tree when the Handlebars parser was needed. */
+interface ReadTemplate {
+  ast: HbNode | undefined;
+  paths: TemplatePath[];
+}
+
+const copyPaths = (paths: readonly TemplatePath[]): TemplatePath[] => paths.map((read) => ({ path: read.path, line: read.line, column: read.column, guarded: read.guarded }));
+
+/** Reads a template (the scan, else the parser) and checks it (syntax, partials, helpers); throws TemplateError with its position. */
+function readTemplate(source: string): ReadTemplate {
+  let entry = readCache.get(source);
   if (entry !== undefined) {
-    parseCache.delete(source);
+    readCache.delete(source);
   } else {
-    try {
-      entry = parseUncached(source);
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
-      entry = error;
+    const scanned = scanTemplate(source);
+    if (scanned) entry = { ast: undefined, paths: scanned };
+    else {
+      try {
+        entry = parseUncached(source);
+      } catch (error) {
+        if (!(error instanceof TemplateError)) throw error;
+        entry = error;
+      }
     }
-    if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.delete(parseCache.keys().next().value!);
+    if (readCache.size >= READ_CACHE_LIMIT) readCache.delete(readCache.keys().next().value!);
   }
-  parseCache.set(source, entry);
+  readCache.set(source, entry);
   if (entry instanceof TemplateError) throw new TemplateError(entry.kind, entry.message, entry.line, entry.column);
-  return { ast: entry.ast, paths: entry.paths.map((path) => ({ ...path })) };
+  return { ast: entry.ast, paths: copyPaths(entry.paths) };
 }
 
 function parseUncached(source: string): { ast: HbNode; paths: TemplatePath[] } {
@@ -184,16 +196,14 @@ function parseUncached(source: string): { ast: HbNode; paths: TemplatePath[] } {
 }
 
 /**
- * Parses a template and checks its helpers from the syntax tree, without
+ * Reads a template and checks its helpers from the syntax tree, without
  * compiling it: what the linter needs, at a tenth of the cost of generating
  * code. compileTemplate applies the same checks, so the two always agree.
  * Throws TemplateError with its position.
  */
 export function checkTemplate(source: string): CheckedTemplate {
   if (!source.includes('{{')) return { source, paths: [] };
-  const plain = scanPlainTemplate(source);
-  if (plain) return { source, paths: plain };
-  return { source, paths: parseChecked(source).paths };
+  return { source, paths: readTemplate(source).paths };
 }
 
 /**
@@ -205,20 +215,19 @@ export function checkTemplate(source: string): CheckedTemplate {
  * times the parse) and is left to the first render, once per compiled template:
  * a 1,000-stage flow then compiles in tens of milliseconds, and a call only pays
  * for the stages it enters. Text without `{{` is returned as is, and text whose
- * placeholders are all plain (`{{org.name}}`, `{{default name "you"}}`) is read
- * without the Handlebars parser (see `scanPlainTemplate`).
+ * placeholders are all of the common shapes (`{{org.name}}`, `{{default name "you"}}`,
+ * `{{#if vip}}…{{/if}}`) is read without the Handlebars parser (see `scanTemplate`).
  */
 export function compileTemplate(source: string): CompiledTemplate {
   if (!source.includes('{{')) return { source, paths: [], render: () => source };
-  const plain = scanPlainTemplate(source);
-  if (plain) return lazilyRendered(source, plain, source);
-  return parseTemplate(source);
+  const { ast, paths } = readTemplate(source);
+  return lazilyRendered(source, paths, ast ? (ast as unknown as HandlebarsInput) : source);
 }
 
-/** Compiles a template with the Handlebars parser, whatever it contains (`compileTemplate` uses it when the scan cannot decide). */
+/** Compiles a template with the Handlebars parser, whatever it contains (the tests compare it with the scan). */
 export function parseTemplate(source: string): CompiledTemplate {
-  const { ast, paths } = parseChecked(source);
-  return lazilyRendered(source, paths, ast as unknown as HandlebarsInput);
+  const parsed = parseUncached(source);
+  return lazilyRendered(source, parsed.paths, parsed.ast as unknown as HandlebarsInput);
 }
 
 function lazilyRendered(source: string, paths: TemplatePath[], input: HandlebarsInput): CompiledTemplate {
@@ -239,18 +248,38 @@ const RESERVED = new Set(['this', 'else', 'true', 'false', 'null', 'undefined'])
 const PLAIN_ARGUMENT = /^(?:"[^"\\{}]*"|'[^'\\{}]*'|-?[0-9]+(?:\.[0-9]+)?|[A-Za-z_][A-Za-z0-9_.-]*)$/;
 const MUSTACHE = /\{\{([^{}]*)\}\}/g;
 const TOKEN = /"[^"]*"|'[^']*'|[^\s]+/g;
+/** Blocks the scan reads itself; any other block goes through the parser. */
+const SCANNED_BLOCKS = new Set(['if', 'unless', 'each', 'with']);
+
+/** A block the scan is inside of. */
+interface ScannedBlock {
+  name: string;
+  /** Context level outside the block (`each`/`with` bodies are one level deeper). */
+  outerLevel: number;
+  /** The tested root path, when the block tests one at the root level. */
+  tested: string | undefined;
+  /** Past its `{{else}}`. */
+  inverse: boolean;
+}
 
 /**
- * Reads a template whose every placeholder is a plain path (`{{org.name}}`) or a
- * call of a known helper with plain arguments (`{{default name "you"}}`), and
- * returns the paths it reads — exactly what the parser-based analysis returns
- * for it (a test checks both on a corpus). Anything else — blocks, comments,
- * whitespace control, escapes, hashes, sub-expressions, `this`, unknown
- * helpers, a bare helper name (Handlebars would call it), carriage returns —
- * returns undefined, and the template goes through the Handlebars parser.
- * Exported for that test.
+ * Reads a template made of the common shapes — plain paths (`{{org.name}}`),
+ * calls of known helpers with plain arguments (`{{default name "you"}}`) and
+ * `if`/`unless`/`each`/`with` blocks on one plain path, with an optional
+ * `{{else}}` — and returns the paths it reads: exactly what the parser-based
+ * analysis returns for it (tests check both on a corpus and on generated
+ * templates). The Handlebars parser (a generated LALR parser that allocates a
+ * location object per token) is most of the cost of linting a large flow;
+ * most prompt templates need none of what it offers over this scan.
+ *
+ * Anything else — other blocks, chained `{{else if}}`, block parameters,
+ * comments, whitespace control, escapes, hashes, sub-expressions, `this`,
+ * `../`, `@data`, unknown helpers, a bare helper name (Handlebars would call
+ * it), unbalanced or mismatched blocks, carriage returns — returns undefined,
+ * and the template goes through the Handlebars parser, which also reports
+ * the errors. Exported for those tests.
  */
-export function scanPlainTemplate(source: string): TemplatePath[] | undefined {
+export function scanTemplate(source: string): TemplatePath[] | undefined {
   if (source.includes('\\{{') || source.includes('{{{') || source.includes('\r')) return undefined;
   const found = new Map<string, TemplatePath>();
   // Line and column of an offset, counted forward from the last one asked (offsets only grow).
@@ -269,7 +298,10 @@ export function scanPlainTemplate(source: string): TemplatePath[] | undefined {
     const dot = text.indexOf('.');
     return PLAIN_PATH.test(text) && !RESERVED.has(dot < 0 ? text : text.slice(0, dot));
   };
-  const addPath = (path: string, offset: number, guarded: boolean) => {
+  // Root paths known to be present where the scan is ({{#if x}} … {{/if}}), as in the parser-based analysis.
+  const present: string[] = [];
+  const addPath = (path: string, offset: number, asArgument: boolean) => {
+    const guarded = asArgument || present.some((guard) => path === guard || path.startsWith(`${guard}.`));
     const existing = found.get(path);
     if (existing) {
       if (!guarded) existing.guarded = false;
@@ -277,12 +309,47 @@ export function scanPlainTemplate(source: string): TemplatePath[] | undefined {
     }
     found.set(path, { path, ...position(offset), guarded });
   };
+  const blocks: ScannedBlock[] = [];
+  // 0 at the root; paths read inside `each`/`with` are relative to the block's value and not listed.
+  let level = 0;
   let mustaches = 0;
   MUSTACHE.lastIndex = 0;
   for (let match = MUSTACHE.exec(source); match !== null; match = MUSTACHE.exec(source)) {
     mustaches += 1;
     const body = match[1]!;
     const bodyStart = match.index + 2;
+    const open = body.charCodeAt(0);
+    if (open === 0x23 /* # */) {
+      // `{{#if path}}`: the helper name right after `#`, then exactly one plain path.
+      TOKEN.lastIndex = 1;
+      const head = TOKEN.exec(body);
+      if (!head || head.index !== 1 || !SCANNED_BLOCKS.has(head[0])) return undefined;
+      const value = TOKEN.exec(body);
+      if (!value || TOKEN.exec(body) !== null || !isPlainPath(value[0])) return undefined;
+      const name = head[0];
+      if (level === 0) addPath(value[0], bodyStart + value.index, true);
+      const tested = level === 0 ? value[0] : undefined;
+      blocks.push({ name, outerLevel: level, tested, inverse: false });
+      if (tested !== undefined && (name === 'if' || name === 'with')) present.push(tested);
+      if (name === 'each' || name === 'with') level += 1;
+      continue;
+    }
+    if (open === 0x2f /* / */) {
+      const block = blocks.pop();
+      if (!block || body.slice(1) !== block.name) return undefined;
+      if (block.tested !== undefined && (block.inverse ? block.name === 'unless' : block.name === 'if' || block.name === 'with')) present.pop();
+      level = block.outerLevel;
+      continue;
+    }
+    if (body === 'else') {
+      const block = blocks.at(-1);
+      if (!block || block.inverse) return undefined;
+      if (block.tested !== undefined && (block.name === 'if' || block.name === 'with')) present.pop();
+      block.inverse = true;
+      level = block.outerLevel;
+      if (block.tested !== undefined && block.name === 'unless') present.push(block.tested);
+      continue;
+    }
     TOKEN.lastIndex = 0;
     const head = TOKEN.exec(body);
     if (!head || !isPlainPath(head[0])) return undefined;
@@ -292,16 +359,17 @@ export function scanPlainTemplate(source: string): TemplatePath[] | undefined {
       if (!PLAIN_ARGUMENT.test(arg[0])) return undefined;
       if (/^[A-Za-z_]/.test(arg[0])) {
         if (!isPlainPath(arg[0])) return undefined;
-        addPath(arg[0], bodyStart + arg.index, true);
+        if (level === 0) addPath(arg[0], bodyStart + arg.index, true);
       }
     }
     if (arguments_ === 0) {
       // `{{count}}` or `{{log}}` alone calls the helper in Handlebars: leave those to the parser's checks.
       if (Object.hasOwn(KNOWN_HELPERS, head[0]) || HANDLEBARS_ONLY_HELPERS.has(head[0])) return undefined;
-      addPath(head[0], bodyStart + head.index, false);
+      if (level === 0) addPath(head[0], bodyStart + head.index, false);
     }
   }
-  // Every `{{` must belong to a placeholder read above.
+  // Every block closed (else the parser reports the one left open), and every `{{` belongs to a placeholder read above.
+  if (blocks.length > 0) return undefined;
   let opens = 0;
   for (let at = source.indexOf('{{'); at !== -1; at = source.indexOf('{{', at + 2)) opens += 1;
   return opens === mustaches ? [...found.values()] : undefined;

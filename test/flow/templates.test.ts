@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import flowSchema from '../../schemas/flow.schema.json' with { type: 'json' };
 import Handlebars from 'handlebars';
-import { checkTemplate, compileTemplate, parseTemplate, scanPlainTemplate, TEMPLATE_HELPERS, TemplateError } from '../../engine/flow/templates.js';
+import { checkTemplate, compileTemplate, parseTemplate, scanTemplate, TEMPLATE_HELPERS, TemplateError } from '../../engine/flow/templates.js';
 
 const context = {
   org: { name: 'Jefferson Dental' },
@@ -147,8 +147,13 @@ describe('compileTemplate', () => {
     expect(template.render({ name: 'B' })).toBe('Hi B');
   });
 
-  it('reads plain templates without the parser, with exactly the parser’s paths, and leaves the rest to it', () => {
+  it('reads templates of the common shapes without the parser, with exactly the parser’s paths, and leaves the rest to it', () => {
     const plain = [
+      '{{#if a}}x{{/if}}', '{{#if vip}} as a member{{else}} as {{name}}{{/if}} {{default note "No note."}}',
+      '{{#unless booking}}none{{else}}{{booking.id}} at {{booking.start}}{{/unless}} {{booking.id}}',
+      '{{#each patient.children}}{{name}} {{#if age}}({{age}}){{/if}}{{else}}no children {{org.name}}{{/each}}',
+      '{{#with org}}{{name}}{{/with}}\n  {{#if  org.name }}{{org.name}}{{/if}} {{org}}',
+      '{{#if a}}{{#if a.b}}{{a.b.c}}{{/if}}{{else}}{{a.d}}{{/if}}{{a.b.c}}',
       'Hello {{patient.parentName}}, from {{org.name}}.',
       'Ask {{default caller.name "the caller"}} about {{ item }} ({{count items}} items, {{join kids "name" ", "}}).',
       'line one\n  {{a.b}} and {{a.b}} again\n{{c-d}} {{eq call.direction \'outbound\'}} {{gt n 2}} {{json slots}}',
@@ -156,21 +161,79 @@ describe('compileTemplate', () => {
       '{{\n  multi.line\n}}',
     ];
     const parsed = [
-      '{{#if a}}x{{/if}}', '{{! comment }}', '{{~a}}', '{{a~}}', '{{this.a}}', '{{../a}}', '{{@root.a}}', '{{default a b=1}}',
+      '{{#if}}x{{/if}}', '{{#if a b}}x{{/if}}', '{{#if a}}x', '{{#if a}}x{{/unless}}', '{{#if a}}x{{else}}y{{else}}z{{/if}}',
+      '{{#if a}}x{{else if b}}y{{/if}}', '{{#each a as |b|}}{{b}}{{/each}}', '{{# if a}}x{{/if}}', '{{#if a}}x{{/ if}}', '{{#if (eq a 1)}}x{{/if}}',
+      '{{#join a}}x{{/join}}', '{{#each a}}{{../b}}{{/each}}', '{{#each a}}{{@index}}{{/each}}', '{{#if "a"}}x{{/if}}', '{{/if}}', '{{^}}',
+      '{{! comment }}', '{{~a}}', '{{a~}}', '{{this.a}}', '{{../a}}', '{{@root.a}}', '{{default a b=1}}',
       '{{default (count a) 1}}', '{{shout a}}', '\\{{a}}', '{{{a}}}', '{{true}}', '{{default a null}}', 'a\r\n{{b}}', '{{a.0}}', '{{default a "b}}',
       '{{> partial}}', '{{[a b]}}', '{{a}} {{', '{{else}}',
       // A bare helper name is a helper call in Handlebars, not a read of the context.
       '{{count}}', '{{log}}', '{{not}} {{a}}',
     ];
     for (const source of plain) {
-      expect(scanPlainTemplate(source), source).toEqual(parseTemplate(source).paths);
+      expect(scanTemplate(source), source).toEqual(parseTemplate(source).paths);
       const context = { patient: { parentName: 'M' }, org: { name: 'O' }, items: [1], kids: [{ name: 'T' }], a: { b: 1 }, call: { direction: 'outbound' }, n: 3 };
       expect(compileTemplate(source).render(context), source).toBe(parseTemplate(source).render(context));
     }
-    for (const source of parsed) expect(scanPlainTemplate(source), source).toBeUndefined();
+    for (const source of parsed) expect(scanTemplate(source), source).toBeUndefined();
     // What the scan leaves to the parser still fails where it should.
     expect(() => compileTemplate('{{shout a}}')).toThrow(TemplateError);
     expect(() => compileTemplate('{{default a "b}}')).toThrow(TemplateError);
+  });
+
+  it('agrees with the parser on generated templates: same paths when it reads one, and it never reads one the parser rejects', () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+    const leaves = [
+      'text ', '\n', '  ', '{{a}}', '{{a.b}}', '{{b}}', '{{c.d}}', '{{default a "x"}}', '{{count b}}', '{{join c "n" ", "}}', '{{eq a 1}}',
+      '{{name}}', '{{ b }}',
+    ];
+    // Shapes the scan leaves to the parser (and one it must not read as a helper call).
+    const others = ['{{count}}', '{{this}}', '{{../a}}', '{{a b}}', '{{', '{{@index}}', '{{#if (eq a 1)}}x{{/if}}'];
+    const leaf = () => (random() < 0.05 ? pick(others) : pick(leaves));
+    const blockNames = ['if', 'unless', 'each', 'with'];
+    const values = ['a', 'a.b', 'b', 'c', 'c.d', 'name', ' b '];
+    // Mostly well-formed nesting; now and then a block is broken (no close, a wrong close, a second else).
+    const generate = (depth: number): string => {
+      let out = '';
+      const items = 1 + Math.floor(random() * 4);
+      for (let i = 0; i < items; i++) {
+        if (depth < 3 && random() < 0.35) {
+          const name = pick(blockNames);
+          out += `{{#${name} ${pick(values)}}}${generate(depth + 1)}`;
+          if (random() < 0.4) out += `{{else}}${generate(depth + 1)}`;
+          if (random() < 0.03) out += '{{else}}';
+          const close = random();
+          out += close < 0.03 ? '' : close < 0.06 ? `{{/${pick(blockNames)}}}` : `{{/${name}}}`;
+        } else out += leaf();
+      }
+      return out;
+    };
+    // And pieces glued at random, mostly invalid.
+    const glued = () => Array.from({ length: 1 + Math.floor(random() * 9) }, () => pick([...leaves, ...others, '{{#if a}}', '{{#each c}}', '{{else}}', '{{/if}}', '{{/each}}'])).join('');
+    const context = { a: { b: [1] }, b: 'B', c: [{ name: 'N', d: 1 }], name: 'top' };
+    let read = 0;
+    let blocks = 0;
+    for (let i = 0; i < 2500; i++) {
+      const source = i % 4 === 3 ? glued() : generate(0);
+      const scanned = scanTemplate(source);
+      let parsed: ReturnType<typeof parseTemplate> | undefined;
+      try {
+        parsed = parseTemplate(source);
+      } catch (error) {
+        expect(error, source).toBeInstanceOf(TemplateError);
+      }
+      if (scanned === undefined) continue;
+      read += 1;
+      if (source.includes('{{#')) blocks += 1;
+      expect(parsed, `the parser rejects what the scan read: ${JSON.stringify(source)}`).toBeDefined();
+      expect(scanned, source).toEqual(parsed!.paths);
+      expect(compileTemplate(source).render(context), source).toBe(parsed!.render(context));
+    }
+    // Enough of the generated templates, blocks included, must be read by the scan, or the comparison proves little.
+    expect(read).toBeGreaterThan(800);
+    expect(blocks).toBeGreaterThan(300);
   });
 
   it('documents exactly its helpers in the flow schema', () => {

@@ -85,7 +85,11 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
     if (fact === undefined) factIndex.set(path, (fact = factIndex.size));
     let list = readsOf.get(site);
     if (!list) readsOf.set(site, (list = []));
-    list.push({ path, fact, guarded, ...where });
+    const read: Read = { path, fact, guarded };
+    if (where.offset !== undefined) read.offset = where.offset;
+    if (where.line !== undefined) read.line = where.line;
+    if (where.column !== undefined) read.column = where.column;
+    list.push(read);
   };
   for (const site of sites.expressions) {
     if ('jsonataCode' in site.parsed) continue;
@@ -384,19 +388,23 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
 
   // --- Naming a path, explaining an error -----------------------------------------------------
   /** Shortest chain of stages from the first stage to `target` along which `fact` stays undefined (breadth-first, stopping there). */
+  // One parent array and one queue for every search (a flow with many warnings searches once per warning).
+  const parents = new Int32Array(graph.leaves.length);
+  const queue = new Int32Array(graph.leaves.length);
   const witness = (fact: number, target: string): string | undefined => {
     const end = leafIndex.get(target);
     if (entryIndex === undefined || end === undefined || startState.has(fact)) return undefined;
     // -2: not reached; -1: the start.
-    const parents = new Int32Array(graph.leaves.length).fill(-2);
+    parents.fill(-2);
     parents[entryIndex] = -1;
-    const queue = [entryIndex];
-    for (let head = 0; head < queue.length && parents[end] === -2; head++) {
+    queue[0] = entryIndex;
+    let tail = 1;
+    for (let head = 0; head < tail && parents[end] === -2; head++) {
       const from = queue[head]!;
       for (const edge of adjacency[from]!) {
         if (parents[edge.to] !== -2 || edge.produced.has(fact)) continue;
         parents[edge.to] = from;
-        queue.push(edge.to);
+        queue[tail++] = edge.to;
       }
     }
     if (parents[end] === -2) return undefined;
