@@ -59,6 +59,7 @@ export function enterStages(
   from: string | null,
   trigger: TransitionTrigger,
   interrupted: boolean,
+  pointer?: string,
 ): void {
   const leaf = entered[entered.length - 1] ?? rt.state.stage!;
   rt.chain += 1;
@@ -80,6 +81,7 @@ export function enterStages(
     stage: leaf,
     from,
     trigger,
+    ...(pointer !== undefined ? { pointer } : {}),
     progress: { list: 'onEnter', stages: entered.length > 0 ? [...entered] : [leaf], stageIndex: 0, actionIndex: 0 },
   };
   continueEntry(rt);
@@ -199,6 +201,7 @@ function recordTransition(rt: CallRuntime, entry: EntryInProgress, contextAfter:
     trigger: entry.trigger,
     contextDiff: diffValues(rt.state.recordedContext, contextAfter, CALL_ONLY),
     at: isoNow(rt),
+    ...(entry.pointer !== undefined ? { pointer: entry.pointer } : {}),
   });
   rt.state.recordedContext = contextAfter;
 }
@@ -248,7 +251,7 @@ export function takeTransition(rt: CallRuntime, result: StepResult, contextBefor
   const transition = result.fired?.t ? rt.compiled.transitions.get(result.fired.t) : undefined;
   const trigger = describeTrigger(rt, result);
   leaveStage(rt, contextBefore);
-  enterStages(rt, result.entered, from, trigger, transition?.source === null && !transition.toPrevious);
+  enterStages(rt, result.entered, from, trigger, transition?.source === null && !transition.toPrevious, transition?.pointer);
 }
 
 function describeTrigger(rt: CallRuntime, { fired, event }: StepResult): TransitionTrigger {

@@ -465,7 +465,7 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
   }
 
   private recordTransition(effect: Extract<Effect, { type: 'transition' }>): void {
-    this.recorder.transition({ from: effect.from, to: effect.to, trigger: effect.trigger, contextDiff: effect.contextDiff }, effect.at);
+    this.recorder.transition({ from: effect.from, to: effect.to, trigger: effect.trigger, contextDiff: effect.contextDiff, ...(effect.pointer ? { pointer: effect.pointer } : {}) }, effect.at);
     this.options.metrics.transitions.labels(this.options.flow.id).inc();
     this.log.info('call.transition', { callId: this.id, fromStage: effect.from, toStage: effect.to, trigger: effect.trigger.kind });
   }
