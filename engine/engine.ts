@@ -6,13 +6,14 @@
  */
 import type TwilioRequestClient from 'twilio/lib/base/RequestClient.js';
 import type { ParleyConfig } from './config/load-config.js';
-import { createConnectorHost, type ConnectorHostOptions } from './connectors/connector-host.js';
+import { createConnectorHost, type ConnectorHost, type ConnectorHostOptions } from './connectors/connector-host.js';
 import { createCallEventBus } from './events/call-event-bus.js';
 import { withCallEventNotifications } from './events/notifying-call-repository.js';
 import { seedExampleData } from './examples/seed-example-data.js';
 import { createMetrics } from './observability/metrics.js';
 import { CallManager } from './runtime/call-manager.js';
 import type { RuntimeLimits } from './runtime/runtime-limits.js';
+import type { TimerScheduler } from './runtime/timer-scheduler.js';
 import type { EngineServices } from './server/app.js';
 import { createCallRepository } from './store/call-repository.js';
 import { createFlowRepository } from './store/flow-repository.js';
@@ -36,6 +37,12 @@ export interface EngineOptions {
   clock?: Clock;
   /** Bounds of the call runtime's waits. */
   runtimeLimits?: Partial<RuntimeLimits>;
+  /** The clock calls read (`call.startedAt`, `$now()`). Default: the system clock; flow tests pin it with `clock`. */
+  callClock?: Clock;
+  /** Where the flows' timers run. Default: the wall clock; flow tests run them on their simulated call's clock. */
+  timers?: TimerScheduler;
+  /** Wraps the connector host the engine uses (flow tests make chosen operations fail: "what if the SMS does not go out"). */
+  wrapConnectors?: (host: ConnectorHost) => ConnectorHost;
 }
 
 export async function createEngine(config: ParleyConfig, options: EngineOptions = {}): Promise<Engine> {
@@ -49,7 +56,7 @@ export async function createEngine(config: ParleyConfig, options: EngineOptions 
     await calls.markLiveCallsInterrupted();
     const metrics = createMetrics();
     const services = options.connectorServices ?? (options.twilioHttpClient ? { twilioHttpClient: options.twilioHttpClient } : undefined);
-    const connectors = await createConnectorHost({
+    const loaded = await createConnectorHost({
       store,
       metrics,
       env: options.env ?? process.env,
@@ -57,6 +64,7 @@ export async function createEngine(config: ParleyConfig, options: EngineOptions 
       ...(services ? { services } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     });
+    const connectors = options.wrapConnectors ? options.wrapConnectors(loaded) : loaded;
     if (config.exampleData) await seedExampleData(connectors);
     const { accountSid, authToken } = config.twilio;
     const twilio = accountSid && authToken ? createTwilioRest({ accountSid, authToken, ...(options.twilioHttpClient ? { httpClient: options.twilioHttpClient } : {}) }) : undefined;
@@ -69,6 +77,8 @@ export async function createEngine(config: ParleyConfig, options: EngineOptions 
       metrics,
       ...(twilio ? { twilio } : {}),
       ...(options.runtimeLimits ? { limits: options.runtimeLimits } : {}),
+      ...(options.callClock ? { clock: options.callClock } : {}),
+      ...(options.timers ? { timers: options.timers } : {}),
     });
     return {
       config,

@@ -18,6 +18,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const GENERATED: ReadonlyArray<readonly [string, string, string]> = [
   ['schemas/flow.schema.json', 'engine/types/flow.generated.ts', 'Flow'],
   ['schemas/connector.schema.json', 'engine/types/connector.generated.ts', 'ConnectorManifest'],
+  ['schemas/flow-test.schema.json', 'engine/types/flow-test.generated.ts', 'FlowTestFile'],
 ];
 
 /**

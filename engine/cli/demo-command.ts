@@ -18,7 +18,6 @@ import { createEngine, type Engine } from '../engine.js';
 import { ParleyError, isParleyError } from '../errors/parley-error.js';
 import { loadFlowFile } from '../flow/load-flow-file.js';
 import { build } from '../server/app.js';
-import type { CallEvent } from '../store/call-event.js';
 import type { CallRecord } from '../store/call-repository.js';
 import { createFakeRealtimeServer, type FakeRealtimeServer } from '../testing/fake-realtime-server.js';
 import { createFakeTwilioRest } from '../testing/fake-twilio-rest.js';
@@ -27,6 +26,7 @@ import type { Flow } from '../types/flow.generated.js';
 import { fromRoot } from '../util/package-root.js';
 import type { CliIO, Command } from './main.js';
 import { dentalOutreachDemoScript } from './demo-script.js';
+import { describeCallEvent } from './describe-call-event.js';
 
 /** The flow the demo publishes, under its own id so it never touches a flow of yours. */
 export const DEMO_FLOW_ID = 'dental-outreach-demo';
@@ -188,7 +188,7 @@ function printTimeline(engine: Engine, callId: string, io: CliIO): { stop(): Pro
       for (const event of page.items) {
         afterSeq = event.seq;
         startedAt ??= Date.parse(event.at);
-        const line = describe(event);
+        const line = describeCallEvent(event);
         if (line) io.out(`${((Date.parse(event.at) - startedAt) / 1000).toFixed(2).padStart(6)}s  ${line}`);
       }
     }));
@@ -199,30 +199,6 @@ function printTimeline(engine: Engine, callId: string, io: CliIO): { stop(): Pro
       await read();
     },
   };
-}
-
-const clip = (value: unknown, max = 140) => {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-};
-
-function describe(event: CallEvent): string | undefined {
-  switch (event.kind) {
-    case 'transition':
-      return `STAGE  ${event.data.to}  (from ${event.data.from ?? 'the start'}, ${event.data.trigger.kind}${'name' in event.data.trigger ? ` ${event.data.trigger.name}` : 'tool' in event.data.trigger ? ` ${event.data.trigger.tool}.${event.data.trigger.outcome}` : ''})`;
-    case 'transcript':
-      return `${event.data.role === 'agent' ? 'AGENT ' : 'CALLER'} ${event.data.text}`;
-    case 'tool':
-      return `TOOL   ${event.data.name} (${event.data.use}) ${clip(event.data.args, 100)} → ${event.data.status} in ${Math.round(event.data.latencyMs)} ms: ${clip(event.data.result ?? event.data.error)}`;
-    case 'violation':
-      return `REFUSED ${event.data.name}: ${event.data.code}`;
-    case 'model':
-      return event.data.event === 'connected' ? undefined : `MODEL  ${event.data.event}${event.data.detail ? ` (${event.data.detail})` : ''}`;
-    case 'outcome':
-      return `OUTCOME ${clip(event.data.outcome ?? {})}`;
-    case 'note':
-      return event.data.text.startsWith('Twilio call status') ? undefined : `NOTE   ${event.data.text}`;
-  }
 }
 
 function reportIssues(realtime: FakeRealtimeServer, io: CliIO): number {

@@ -6,15 +6,11 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isFlowFileName } from '../flow/flow-file-names.js';
 
-const FLOW_FILE = /\.(ya?ml|json)$/i;
-const FLOW_TEST_FILE = /\.test\.(ya?ml|json)$/i;
+export { isFlowFileName } from '../flow/flow-file-names.js';
+
 const SKIPPED_FOLDERS = new Set(['node_modules']);
-
-/** Whether a file found in a folder is a flow to validate. */
-export function isFlowFileName(name: string): boolean {
-  return FLOW_FILE.test(name) && !FLOW_TEST_FILE.test(name);
-}
 
 export interface FoundFiles {
   /** Flow files, sorted, each once. */
@@ -23,7 +19,13 @@ export interface FoundFiles {
   problems: Array<{ path: string; message: string }>;
 }
 
+/** The flow files among `paths` (files as they are, folders searched recursively). */
 export async function findFlowFiles(paths: readonly string[]): Promise<FoundFiles> {
+  return findFiles(paths, isFlowFileName);
+}
+
+/** Files among `paths`: files named are taken as they are; in folders (recursively), those `matches` accepts. */
+export async function findFiles(paths: readonly string[], matches: (name: string) => boolean): Promise<FoundFiles> {
   const files = new Set<string>();
   const problems: FoundFiles['problems'] = [];
 
@@ -39,7 +41,7 @@ export async function findFlowFiles(paths: readonly string[]): Promise<FoundFile
       const full = path.join(folder, entry.name);
       if (entry.isDirectory()) {
         if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) await walk(full);
-      } else if (entry.isFile() && isFlowFileName(entry.name)) files.add(full);
+      } else if (entry.isFile() && matches(entry.name)) files.add(full);
     }
   };
 

@@ -4,7 +4,9 @@
  * Exit 0 when no flow has errors (warnings allowed), 1 when one has, 2 on
  * usage or I/O errors (a missing path, an unreadable file or catalog).
  */
+import path from 'node:path';
 import { isParleyError } from '../errors/parley-error.js';
+import { isFlowTestFileName } from '../flow/flow-file-names.js';
 import { loadFlowFile } from '../flow/load-flow-file.js';
 import { lintFlow } from '../flow/lint-flow.js';
 import { loadLintCatalog } from './catalog-source.js';
@@ -53,6 +55,11 @@ async function run(args: string[], io: CliIO): Promise<number> {
   const found = await findFlowFiles(parsed.paths);
   const report: ValidateReport = { files: [], problems: [...found.problems], notes: lintCatalog.notes };
   for (const file of found.files) {
+    if (isFlowTestFileName(path.basename(file))) {
+      // Named on the command line (folders skip them): a flow test is not a flow.
+      report.notes.push(`${file} is a flow test, not a flow: \`parley test ${file}\` checks and runs it.`);
+      continue;
+    }
     try {
       const loaded = await loadFlowFile(file);
       report.files.push({ file, findings: lintFlow(loaded, { catalog: lintCatalog.catalog }).findings });

@@ -8,6 +8,7 @@ import { API_ERRORS } from './api-errors.js';
 import { CALENDAR_ERRORS, CONNECTOR_ERRORS, CRM_ERRORS, HTTP_ERRORS, SMS_ERRORS } from './connector-errors.js';
 import { CALL_ERRORS, COMPILE_ERRORS } from './call-errors.js';
 import { FLOW_ERRORS } from './flow-errors.js';
+import { FLOW_TEST_ERRORS } from './flow-test-errors.js';
 import { GENERAL_ERRORS } from './general-errors.js';
 import { STORE_ERRORS } from './store-errors.js';
 import { PROTOCOL_ERRORS } from './protocol-errors.js';
@@ -27,6 +28,7 @@ export const ERROR_CATALOG = {
   ...RUNTIME_ERRORS,
   ...COMPILE_ERRORS,
   ...CALL_ERRORS,
+  ...FLOW_TEST_ERRORS,
 } as const satisfies Record<string, ErrorDefinition>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
@@ -46,4 +48,5 @@ export const ERROR_SECTIONS: ReadonlyArray<{ title: string; codes: Record<string
   { title: 'Live calls: telephony, model session, runtime', codes: RUNTIME_ERRORS },
   { title: 'Flow compiler', codes: COMPILE_ERRORS },
   { title: 'Calls', codes: CALL_ERRORS },
+  { title: 'Flow tests', codes: FLOW_TEST_ERRORS },
 ];

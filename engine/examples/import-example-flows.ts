@@ -1,6 +1,7 @@
 /**
  * A fresh install starts with the example flows: `parley serve` loads every
- * `*.yaml`, `*.yml` and `*.json` file of PARLEY_FLOWS_DIR (default the
+ * `*.yaml`, `*.yml` and `*.json` file of PARLEY_FLOWS_DIR (flow tests,
+ * `*.test.yaml`, excepted; default the
  * package's `flows/`) into an EMPTY store — as drafts, published when the
  * linter finds no error. A store that has any flow is never touched, so
  * restarting never overwrites a designer's work, and two processes starting
@@ -13,6 +14,7 @@ import path from 'node:path';
 import type { ConnectorCatalog } from '../connectors/catalog.js';
 import { isParleyError } from '../errors/parley-error.js';
 import { checkLoadedFlow } from '../flow/check-flow-document.js';
+import { isFlowFileName } from '../flow/flow-file-names.js';
 import { loadFlowFile } from '../flow/load-flow-file.js';
 import type { FlowRepository } from '../store/flow-repository.js';
 
@@ -29,8 +31,6 @@ export interface FlowImportReport {
   failed: Array<{ file: string; reason: string }>;
 }
 
-const FLOW_FILE = /\.(ya?ml|json)$/i;
-
 /** Imports the folder's flows when the store has none. */
 export async function importExampleFlows(options: { flows: FlowRepository; catalog: ConnectorCatalog; folder: string }): Promise<FlowImportReport> {
   const { flows, catalog, folder } = options;
@@ -39,7 +39,8 @@ export async function importExampleFlows(options: { flows: FlowRepository; catal
   if ((await flows.list({ limit: 1 })).items.length > 0) return { ...report, skipped: 'store-not-empty' };
   let files: string[];
   try {
-    files = (await readdir(folder)).filter((name) => FLOW_FILE.test(name)).sort();
+    // Flow tests (`*.test.yaml`) sit beside the flows they test: they are not flows.
+    files = (await readdir(folder)).filter(isFlowFileName).sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return { ...report, skipped: 'no-folder' };
     throw error;

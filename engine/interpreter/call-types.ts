@@ -118,8 +118,12 @@ export type Effect =
   | { type: 'violation'; callId: string; name: string; code: string; message: string }
   | { type: 'timer.start'; key: string; ms: number }
   | { type: 'timer.cancel'; key: string }
-  /** Stage entry, step 6: record the transition. */
-  | { type: 'transition'; from: string | null; to: string; trigger: TransitionTrigger; contextDiff: ContextDiff; at: string }
+  /**
+   * Stage entry, step 6: record the transition. `pointer` is the JSON pointer of
+   * the flow transition that fired (`/stages/greeting/next/0`, `/global/2`);
+   * absent for the start, a limit and `onError` (no transition of the flow fired).
+   */
+  | { type: 'transition'; from: string | null; to: string; trigger: TransitionTrigger; contextDiff: ContextDiff; at: string; pointer?: string }
   /** Hand the call to another number or SIP address (after any `respond` before it has played). */
   | { type: 'transfer'; to: string; callerId?: string }
   /** Hang up once the agent's last words have played. */

@@ -57,6 +57,8 @@ export interface EntryInProgress {
   stage: string;
   from: string | null;
   trigger: TransitionTrigger;
+  /** JSON pointer of the flow transition that led here (absent for the start, limits and onError). */
+  pointer?: string;
   progress: ActionProgress;
 }
 

@@ -60,6 +60,7 @@ export function enterStages(
   from: string | null,
   trigger: TransitionTrigger,
   interrupted: boolean,
+  pointer?: string,
 ): void {
   const leaf = entered[entered.length - 1] ?? rt.state.stage!;
   rt.chain += 1;
@@ -81,6 +82,7 @@ export function enterStages(
     stage: leaf,
     from,
     trigger,
+    ...(pointer !== undefined ? { pointer } : {}),
     progress: { list: 'onEnter', stages: entered.length > 0 ? [...entered] : [leaf], stageIndex: 0, actionIndex: 0 },
   };
   continueEntry(rt);
@@ -200,6 +202,7 @@ function recordTransition(rt: CallRuntime, entry: EntryInProgress, contextAfter:
     trigger: entry.trigger,
     contextDiff: diffValues(rt.state.recordedContext, contextAfter, CALL_ONLY),
     at: isoNow(rt),
+    ...(entry.pointer !== undefined ? { pointer: entry.pointer } : {}),
   });
   rt.state.recordedContext = contextAfter;
 }
@@ -251,7 +254,7 @@ export function takeTransition(rt: CallRuntime, result: StepResult, contextBefor
   leaveStage(rt, contextBefore);
   // A `$previous` return resumes the interrupted stage: it comes back from that stage, not from the detour.
   const origin = transition?.toPrevious ? (result.entered.at(-1) ?? from) : from;
-  enterStages(rt, enteredFrom(rt, result.entered, origin), from, trigger, transition?.source === null && !transition.toPrevious);
+  enterStages(rt, enteredFrom(rt, result.entered, origin), from, trigger, transition?.source === null && !transition.toPrevious, transition?.pointer);
 }
 
 /**

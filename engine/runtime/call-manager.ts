@@ -36,6 +36,8 @@ import { CallRecorder } from './call-recorder.js';
 import { CallSession } from './call-session.js';
 import { createCallStateStore, type CallStart, type CallStateStore } from './call-state-store.js';
 import type { RuntimeLimits } from './runtime-limits.js';
+import type { TimerScheduler } from './timer-scheduler.js';
+import { systemClock, type Clock } from '../util/clock.js';
 
 /** What the manager needs from the engine. */
 export interface CallManagerOptions {
@@ -52,6 +54,10 @@ export interface CallManagerOptions {
   limits?: Partial<RuntimeLimits>;
   /** This instance, recorded on the calls it bridges. Default: a random id. */
   instanceId?: string;
+  /** The clock calls read (`call.startedAt`, `$now()`, transition times). Default: the system clock; flow tests pin it. */
+  clock?: Clock;
+  /** Where the flows' timers run. Default: the wall clock; flow tests run them on their simulated call's clock. */
+  timers?: TimerScheduler;
 }
 
 /** An outbound call to place. */
@@ -252,10 +258,11 @@ export class CallManager {
     const { customParameters } = start;
     const parameters: Record<string, string> = { ...record.parameters };
     for (const [name, value] of Object.entries(customParameters)) if (name !== 'callId') parameters[name] = value;
-    const info: CallInfo = { id: callId, from: record.from, to: record.to, direction: record.direction, parameters, startedAt: new Date().toISOString() };
+    const clock = this.options.clock ?? systemClock;
+    const info: CallInfo = { id: callId, from: record.from, to: record.to, direction: record.direction, parameters, startedAt: new Date(clock.now()).toISOString() };
     let interpreter;
     try {
-      interpreter = createCallInterpreter(compiled, { call: info, ...(callStart.context ? { context: callStart.context } : {}), catalog: this.options.connectors.catalog() });
+      interpreter = createCallInterpreter(compiled, { call: info, clock, ...(callStart.context ? { context: callStart.context } : {}), catalog: this.options.connectors.catalog() });
     } catch (error) {
       return this.refuseStream(stream, callId, 'RUNTIME_CALL_START_FAILED', (error as Error).message);
     }
@@ -277,6 +284,7 @@ export class CallManager {
       log: this.log,
       ...(callStart.greeting ? { greeting: callStart.greeting } : {}),
       ...(this.options.limits ? { limits: this.options.limits } : {}),
+      ...(this.options.timers ? { timers: this.options.timers } : {}),
     });
     const live: LiveCall = { session, stream, framesIn: 0, chunksOut: 0 };
     this.live.set(callId, live);

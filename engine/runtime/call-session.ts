@@ -53,6 +53,7 @@ import type { CallLog } from './call-log.js';
 import type { CallRecorder } from './call-recorder.js';
 import type { CallStateStore } from './call-state-store.js';
 import { DEFAULT_RUNTIME_LIMITS, type RuntimeLimits } from './runtime-limits.js';
+import { wallClockTimers, type TimerHandle, type TimerScheduler } from './timer-scheduler.js';
 import { ToolDispatcher, type ToolInvoker, type ToolRunRecord } from './tool-dispatcher.js';
 
 /** Why a call ended, as the interpreter takes it. */
@@ -77,6 +78,8 @@ export interface CallSessionOptions {
   /** Said first instead of the first stage's guidance-led greeting (a number route's greeting). */
   greeting?: string;
   limits?: Partial<RuntimeLimits>;
+  /** Where the flow's timers run. Default: the wall clock (flow tests pass their call clock). */
+  timers?: TimerScheduler;
 }
 
 /** A step of the queue: the interpreter's effects, plus the runtime's own answers to caller turns and retries. */
@@ -133,6 +136,8 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
   status: 'created' | 'live' | 'ending' | 'ended' = 'created';
   /** The stage the model was last told about. */
   stage: string | null = null;
+  /** Caller turns committed and keypad digits received so far: a flow test waits on these to know the call heard its caller. */
+  readonly heard = { turns: 0, digits: 0 };
 
   private readonly options: CallSessionOptions;
   private readonly interpreter: CallInterpreter;
@@ -148,7 +153,8 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
   private readonly queue: Step[] = [];
   private pumping = false;
   private readonly superseded = new WeakSet<Step>();
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, TimerHandle>();
+  private readonly scheduler: TimerScheduler;
 
   // Caller turns.
   private turnGeneration = 0;
@@ -188,6 +194,7 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
     this.recorder = options.recorder;
     this.log = options.log;
     this.limits = { ...DEFAULT_RUNTIME_LIMITS, ...options.limits };
+    this.scheduler = options.timers ?? wallClockTimers;
     const agent = options.compiled.flow.agent;
     this.turnDetection = agent.turnDetection ?? { type: 'server_vad' };
     this.interruptible = this.turnDetection.interruptible ?? true;
@@ -207,6 +214,39 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
       onResult: (event, record) => this.onToolResult(event, record),
       onSlow: (_run, filler) => this.sayFiller(filler),
     });
+  }
+
+  /**
+   * Whether the call is waiting on the caller (or a timer): nothing queued, no
+   * response asked for, no stage update unanswered, no agent audio still to
+   * play, no tool running, no caller turn being answered. Never read by the call
+   * itself; flow tests and the editor's simulator wait for it between turns.
+   */
+  get idle(): boolean {
+    return (
+      this.status === 'live' &&
+      !this.pumping &&
+      this.queue.length === 0 &&
+      !this.callerSpeaking &&
+      this.heldTurn === undefined &&
+      this.openTurns.size === 0 &&
+      this.pendingTurns.size === 0 &&
+      !this.phone.playing &&
+      !this.model.responseInFlight &&
+      !this.model.updatePending &&
+      this.interpreter.pendingToolRuns.length === 0
+    );
+  }
+
+  /** The flow's state as the interpreter holds it (read-only): for flow tests and the editor's simulator. */
+  get flowState(): Pick<CallInterpreter, 'status' | 'stage' | 'context' | 'visited'> {
+    const { status, stage, context, visited } = this.interpreter;
+    return { status, stage, context, visited };
+  }
+
+  /** Resolves once every record write made so far is stored. */
+  flushRecord(): Promise<void> {
+    return this.recorder.flush();
   }
 
   /** Starts the call: the model connects while `onStart` runs; the first stage follows. */
@@ -450,7 +490,7 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
     if (this.closing) return;
     this.timers.set(
       key,
-      setTimeout(() => {
+      this.scheduler.set(() => {
         this.timers.delete(key);
         if (!this.closing) this.feed({ type: 'timer', key });
       }, ms),
@@ -458,14 +498,13 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
   }
 
   private cancelTimer(key: string): void {
-    const timer = this.timers.get(key);
-    if (timer === undefined) return;
-    clearTimeout(timer);
+    if (!this.timers.has(key)) return;
+    this.scheduler.clear(this.timers.get(key));
     this.timers.delete(key);
   }
 
   private recordTransition(effect: Extract<Effect, { type: 'transition' }>): void {
-    this.recorder.transition({ from: effect.from, to: effect.to, trigger: effect.trigger, contextDiff: effect.contextDiff }, effect.at);
+    this.recorder.transition({ from: effect.from, to: effect.to, trigger: effect.trigger, contextDiff: effect.contextDiff, ...(effect.pointer ? { pointer: effect.pointer } : {}) }, effect.at);
     this.options.metrics.transitions.labels(this.options.flow.id).inc();
     this.log.info('call.transition', { callId: this.id, fromStage: effect.from, toStage: effect.to, trigger: effect.trigger.kind });
   }
@@ -655,6 +694,7 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
     this.signal.notify();
     if (this.closing) return;
     const generation = ++this.turnGeneration;
+    this.heard.turns++;
     this.openTurns.set(itemId, generation);
     const stage = this.interpreter.stage;
     if (stage && this.routesOnCallerWords(stage)) {
@@ -744,6 +784,7 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
 
   onDtmf(digit: string): void {
     if (this.closing) return;
+    this.heard.digits++;
     this.recorder.note('keys pressed', { digits: digit, ...(this.stage ? { stage: this.stage } : {}) });
     this.feed({ type: 'dtmf', digits: digit });
   }
@@ -776,7 +817,7 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
     this.endReason = endReason;
     if (reason === 'failed' && this.finalStatus === 'ended') this.finalStatus = 'failed';
     if (this.heldTurn) clearTimeout(this.heldTurn.timer);
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const timer of this.timers.values()) this.scheduler.clear(timer);
     this.timers.clear();
     // What was still waiting to play: record what the caller heard of it.
     for (const [responseId, turn] of this.pendingTurns) {

@@ -10,7 +10,14 @@ export interface CallEventDataByKind {
   /** Something said: by the caller (transcribed) or the agent. */
   transcript: { role: 'caller' | 'agent'; text: string; /** The stage it was said in. */ stage?: string; /** The model's conversation item id. */ itemId?: string };
   /** A stage change (DESIGN §3, step 6). */
-  transition: { from: string | null; to: string; trigger: TransitionTrigger; contextDiff: ContextDiff };
+  transition: {
+    from: string | null;
+    to: string;
+    trigger: TransitionTrigger;
+    contextDiff: ContextDiff;
+    /** JSON pointer of the flow transition that fired, e.g. `/stages/greeting/next/0`; absent for the start, limits and `onError`. */
+    pointer?: string;
+  };
   /** A tool run: arguments, result or error, and how long it took. */
   tool: {
     name: string;

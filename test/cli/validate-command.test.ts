@@ -69,6 +69,15 @@ describe('parley validate', () => {
     expect(checked).toEqual(['nested/deeper/three.json', 'nested/two.yml', 'one.yaml']);
   });
 
+  it('never checks a flow test as a flow, even when it is named: it says to run `parley test`', async () => {
+    const file = path.join(temp, 'named.test.yaml');
+    await writeFile(file, 'cases: [ { name: a, turns: [ { caller: Hello } ] } ]\n');
+    const { code, stdout } = parley(['validate', 'test/fixtures/flows/valid/minimal.yaml', file]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`ℹ ${file} is a flow test, not a flow: \`parley test ${file}\` checks and runs it.`);
+    expect(stdout).toMatch(/1 flow checked: 1 valid/);
+  });
+
   it('exits 2 on a missing path, even when other flows are fine', () => {
     const { code, stdout } = parley(['validate', 'test/fixtures/flows/valid/minimal.yaml', 'no/such/flow.yaml']);
     expect(code).toBe(2);

@@ -20,6 +20,8 @@ describe('importExampleFlows', () => {
     await writeFile(path.join(folder, 'broken.yaml'), 'id: broken\nname: [Broken\n');
     await writeFile(path.join(folder, 'z-copy.yaml'), minimalFlowYaml('front-desk'));
     await writeFile(path.join(folder, 'README.md'), '# not a flow');
+    // A flow test beside its flow: not a flow, never imported (not even as a failure).
+    await writeFile(path.join(folder, 'front-desk.test.yaml'), 'cases: [ { name: greets, turns: [ { caller: Hello } ] } ]\n');
   });
   afterEach(async () => {
     await server.close();

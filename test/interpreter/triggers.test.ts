@@ -30,6 +30,16 @@ describe('intent', () => {
     expect(interpreter.stage).toBe('reassure');
   });
 
+  it('records which transition of the flow fired, by its JSON pointer (for coverage); the start has none', () => {
+    const call = startTestCall(dental);
+    const started = call.interpreter.send({ type: 'tool.result', callId: 'onStart-1', ok: true, result: { contact: { parentName: 'Maria', children: [{ name: 'Tony' }] } } });
+    expect(transitionOf(started)).not.toHaveProperty('pointer');
+    const intent = call.interpreter.send({ type: 'model.calls', calls: [{ callId: 'c1', name: 'go_reassure', arguments: '{}' }] });
+    expect(transitionOf(intent)).toMatchObject({ to: 'reassure', pointer: '/stages/greeting/next/0' });
+    const keywords = call.interpreter.send({ type: 'caller.turn', transcript: 'my son is bleeding' });
+    expect(transitionOf(keywords)).toMatchObject({ to: 'emergency', trigger: { kind: 'keywords' }, pointer: '/global/0' });
+  });
+
   it('validates collect: invalid arguments are refused with what to fix and change nothing', () => {
     const { interpreter } = dentalIn('greeting');
     const effects = interpreter.send({ type: 'model.calls', calls: [{ callId: 'c1', name: 'go_scheduling', arguments: { parentName: 42 } }] });
