@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { compileFlow } from '../../engine/flow/compile-flow.js';
+import { isFlowFileName } from '../../engine/flow/flow-file-names.js';
 import type { Flow } from '../../engine/types/flow.generated.js';
 import { FIXTURES } from '../helpers/flow-fixtures.js';
 import { walkCompiledFlow } from '../helpers/walk-compiled-flow.js';
@@ -19,7 +20,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 function flowFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => /\.(ya?ml|json)$/.test(file))
+    .filter((file) => isFlowFileName(file))
     .sort()
     .map((file) => path.join(dir, file));
 }

@@ -10,6 +10,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createConnectorHost } from '../../engine/connectors/connector-host.js';
+import { isFlowFileName } from '../../engine/flow/flow-file-names.js';
 import { lintFlow } from '../../engine/flow/lint-flow.js';
 import { loadFlowFile } from '../../engine/flow/load-flow-file.js';
 import type { Effect } from '../../engine/interpreter/call-types.js';
@@ -60,7 +61,7 @@ function firstSlot(d: FlowDriver, tool: string): Slot {
 }
 
 describe('the example flows, linted', () => {
-  const files = readdirSync(fromRoot('flows')).filter((file) => file.endsWith('.yaml')).sort();
+  const files = readdirSync(fromRoot('flows')).filter((file) => isFlowFileName(file)).sort();
 
   it('are the five flows this file drives', () => {
     expect(files).toEqual(['auto-service.yaml', 'clinic-intake.yaml', 'dental-outreach.yaml', 'home-services.yaml', 'smb-receptionist.yaml']);
