@@ -5,3 +5,4 @@ registerCommand('serve', async () => (await import('./serve-command.js')).serveC
 registerCommand('validate', async () => (await import('./validate-command.js')).validateCommand);
 registerCommand('demo', async () => (await import('./demo-command.js')).demoCommand);
 registerCommand('test', async () => (await import('./test-command.js')).testCommand);
+registerCommand('chat', async () => (await import('./chat-command.js')).chatCommand);

@@ -94,6 +94,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
   }
   try {
     // GENERATE
+    if (parsed.generate) return await (await import('./generate-tests.js')).runGenerate(parsed, io);
     // LIVE
     return await runOffline(parsed, io);
   } catch (error) {
