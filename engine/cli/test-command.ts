@@ -18,12 +18,16 @@ export interface TestArgs {
   generate: boolean;
   live: boolean;
   repeat: number;
+  /** `--timeout`: a live run's time limit, ms (when its case gives no `live.maxDuration`). */
+  timeoutMs?: number;
+  /** `--min-pass-rate`: the share of a live case's runs that must pass (0 to 1). */
+  minPassRate: number;
 }
 
 const USAGE = [
   'parley test [file or folder]... [--json] [-t <text>] [--concurrency <n>]',
   'parley test --generate [flow]...',
-  'parley test --live [file or folder]... [--repeat <n>] [-t <text>]',
+  'parley test --live [file or folder]... [--repeat <n>] [--min-pass-rate <r>] [--timeout <t>] [-t <text>]',
   '',
   '  Runs the flow tests (*.test.yaml beside the flows; a flow file named stands for its test file).',
   '  Default path: flows.',
@@ -33,13 +37,15 @@ const USAGE = [
   '  --generate         write a skeleton case for every transition no case covers yet (into <flow>.test.yaml)',
   '  --live             play each case\'s `live` caller against the real model (needs OPENAI_API_KEY)',
   '  --repeat <n>       with --live: run each case n times and report the pass rate',
+  '  --min-pass-rate <r> with --live: share of runs a case must pass, 0-1 or a percentage (default 1: all)',
+  '  --timeout <t>      with --live: time limit of a run whose case sets no live.maxDuration (default 180s)',
   '',
   '  Exit status: 0 all cases pass, 1 a case fails or a test file has errors, 2 usage or I/O error.',
 ].join('\n');
 
 /** Reads the command line; a string is a usage error. */
 export function parseTestArgs(args: readonly string[]): TestArgs | string {
-  const parsed: TestArgs = { paths: [], json: false, concurrency: 2, generate: false, live: false, repeat: 1 };
+  const parsed: TestArgs = { paths: [], json: false, concurrency: 2, generate: false, live: false, repeat: 1, minPassRate: 1 };
   const value = (i: number, option: string): string | undefined => {
     const next = args[i + 1];
     return next === undefined || next.startsWith('-') ? undefined : next;
@@ -75,6 +81,23 @@ export function parseTestArgs(args: readonly string[]): TestArgs | string {
         else parsed.concurrency = n;
         break;
       }
+      case '--timeout': {
+        const text = inline ?? value(i, option);
+        const match = text === undefined ? null : /^(\d+)(ms|s|m)?$/.exec(text);
+        const ms = match ? Number(match[1]) * ({ ms: 1, s: 1000, m: 60_000 }[match[2] ?? 's'] ?? 1000) : Number.NaN;
+        if (!(ms >= 1000 && ms <= 3_600_000)) return `${option} needs a duration from 1s to 60m: ${option} 90s, ${option} 5m (a bare number is seconds)`;
+        if (inline === undefined) i++;
+        parsed.timeoutMs = ms;
+        break;
+      }
+      case '--min-pass-rate': {
+        const text = inline ?? value(i, option);
+        const n = text === undefined ? Number.NaN : text.endsWith('%') ? Number(text.slice(0, -1)) / 100 : Number(text);
+        if (text === undefined || text.trim() === '' || !(n >= 0 && n <= 1)) return `${option} needs a share of runs from 0 to 1, or a percentage: ${option} 0.8, ${option} 80%`;
+        if (inline === undefined) i++;
+        parsed.minPassRate = n;
+        break;
+      }
       default:
         if (arg.startsWith('-') && arg !== '-') return `unknown option ${arg}`;
         parsed.paths.push(arg);
@@ -82,6 +105,7 @@ export function parseTestArgs(args: readonly string[]): TestArgs | string {
   }
   if (parsed.generate && parsed.live) return '--generate and --live do not go together';
   if (parsed.repeat > 1 && !parsed.live) return '--repeat is for --live runs (offline runs are deterministic)';
+  if (!parsed.live && (parsed.timeoutMs !== undefined || args.some((arg) => arg.startsWith('--min-pass-rate')))) return '--timeout and --min-pass-rate are for --live runs';
   if (parsed.paths.length === 0) parsed.paths.push('flows');
   return parsed;
 }
@@ -96,6 +120,7 @@ async function run(args: string[], io: CliIO): Promise<number> {
     // GENERATE
     if (parsed.generate) return await (await import('./generate-tests.js')).runGenerate(parsed, io);
     // LIVE
+    if (parsed.live) return await (await import('./live-test-command.js')).runLive(parsed, io);
     return await runOffline(parsed, io);
   } catch (error) {
     if (isParleyError(error) && (error.kind === 'user' || error.code === 'IO')) {

@@ -48,7 +48,7 @@ export async function findFlowTestFiles(paths: readonly string[]): Promise<{ fil
 }
 
 /** Runs `tasks` with at most `limit` at once, keeping their order in the results. */
-async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
+export async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
   const worker = async () => {
@@ -62,7 +62,7 @@ async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T
 }
 
 /** The catalog of the built-in connectors (manifests only). */
-async function defaultCatalog(): Promise<ConnectorCatalog> {
+export async function defaultCatalog(): Promise<ConnectorCatalog> {
   return (await createConnectorHost({ env: process.env })).catalog();
 }
 

@@ -11,6 +11,9 @@
  *
  * One timer drives everything (frames out, playback, waits): real time, a
  * multiple of it (`speed`), or a manual clock moved by `advance(ms)`.
+ *
+ * `onHeard` is the phone's earpiece: every 20 ms of call time, the agent audio
+ * that played in it (silence where none did), as a simulated caller hears it.
  */
 import twilio from 'twilio';
 import { WebSocket } from 'ws';
@@ -137,6 +140,12 @@ export interface TwilioCallSimulator {
   play(script?: ConversationScript): Promise<void>;
   /** Manual pacing: moves call time on by `ms`, sending the frames and playing the audio due. */
   advance(ms: number): void;
+  /**
+   * The earpiece: `listener` gets 20 ms of μ-law for every 20 ms of call time
+   * from now on — the agent audio that played in it, silence where none did
+   * (audio a `clear` dropped is never heard). Returns a function that stops it.
+   */
+  onHeard(listener: (frame: Uint8Array) => void): () => void;
   /** Sends anything, as is. */
   sendRaw(data: string | Buffer): void;
   sendMalformed(kind: MalformedKind): void;
@@ -210,6 +219,7 @@ class Simulator implements TwilioCallSimulator {
   private readonly manual: boolean;
   private readonly msPerChar: number;
   private sequence = 1;
+  private readonly earpiece = { listeners: new Set<(frame: Uint8Array) => void>(), chunks: [] as Uint8Array[], offset: 0, taken: 0, frames: 0 };
   private startedAt = 0;
   private manualNow = 0;
   private frozenAt: number | undefined;
@@ -331,6 +341,20 @@ class Simulator implements TwilioCallSimulator {
     }
   }
 
+  onHeard(listener: (frame: Uint8Array) => void): () => void {
+    const earpiece = this.earpiece;
+    if (earpiece.listeners.size === 0) {
+      // Start from now: what already played is not heard; what is queued will be.
+      const queued = Math.round(this.buffer.queuedBytes);
+      earpiece.chunks = queued > 0 ? [this.receivedAudio().subarray(-queued)] : [];
+      earpiece.offset = 0;
+      earpiece.taken = Math.round(this.buffer.playedBytes);
+      earpiece.frames = Math.floor(this.now / TWILIO_FRAME_MS);
+    }
+    earpiece.listeners.add(listener);
+    return () => earpiece.listeners.delete(listener);
+  }
+
   sendRaw(data: string | Buffer): void {
     this.sendMessage(data);
   }
@@ -436,7 +460,32 @@ class Simulator implements TwilioCallSimulator {
     const now = this.now;
     while (this.running && (this.framesSent + 1) * TWILIO_FRAME_MS <= now) this.sendFrame();
     this.echo(this.buffer.advanceTo(now), false);
+    while (this.running && this.earpiece.listeners.size > 0 && (this.earpiece.frames + 1) * TWILIO_FRAME_MS <= now) this.sendHeardFrame();
     this.checkConditions();
+  }
+
+  /** The next 20 ms the caller hears: the agent audio played in it, padded with silence. */
+  private sendHeardFrame(): void {
+    const earpiece = this.earpiece;
+    earpiece.frames++;
+    const frame = Buffer.alloc(TWILIO_FRAME_BYTES, MULAW_SILENCE);
+    let filled = 0;
+    // The queue holds what was received and not dropped; `taken` counts what has been heard of it.
+    let available = Math.min(TWILIO_FRAME_BYTES, Math.floor(this.buffer.playedBytes) - earpiece.taken);
+    while (available > 0 && earpiece.chunks.length > 0) {
+      const head = earpiece.chunks[0]!;
+      const n = Math.min(available, head.length - earpiece.offset);
+      frame.set(head.subarray(earpiece.offset, earpiece.offset + n), filled);
+      filled += n;
+      available -= n;
+      earpiece.taken += n;
+      earpiece.offset += n;
+      if (earpiece.offset >= head.length) {
+        earpiece.chunks.shift();
+        earpiece.offset = 0;
+      }
+    }
+    for (const listener of earpiece.listeners) listener(frame);
   }
 
   private sendFrame(): void {
@@ -502,6 +551,7 @@ class Simulator implements TwilioCallSimulator {
     const position = this.buffer.receivedBytes / MULAW_BYTES_PER_MS;
     const reached = this.buffer.enqueue(bytes.length, now);
     this.chunks.push(bytes);
+    if (this.earpiece.listeners.size > 0) this.earpiece.chunks.push(bytes);
     this.media.push({ at: now, bytes: bytes.length, positionMs: position });
     this.record({ kind: 'media', bytes: bytes.length, position });
     this.echo(reached, false);
@@ -520,12 +570,29 @@ class Simulator implements TwilioCallSimulator {
     if (streamSid !== this.ids.streamSid) return this.rejectMessage(`clear for stream ${streamSid}, not ${this.ids.streamSid}`);
     const now = this.now;
     const { discardedBytes, playedMarks, clearedMarks } = this.buffer.clear(now);
+    this.dropUnheard(Math.round(discardedBytes));
     this.echo(playedMarks, false);
     const record: ClearRecord = { at: now, playedMs: this.buffer.playedMs, discardedMs: discardedBytes / MULAW_BYTES_PER_MS, marks: clearedMarks };
     this.clears.push(record);
     this.record({ kind: 'clear', playedMs: record.playedMs, discardedMs: record.discardedMs, marks: clearedMarks });
     this.echo(clearedMarks, true);
     this.checkConditions();
+  }
+
+  /** Takes audio a `clear` dropped off the end of the earpiece's queue: it will never be heard. */
+  private dropUnheard(bytes: number): void {
+    const earpiece = this.earpiece;
+    let left = bytes;
+    while (left > 0 && earpiece.chunks.length > 0) {
+      const last = earpiece.chunks.at(-1)!;
+      // Of the head chunk, `offset` bytes have been heard already.
+      const heard = earpiece.chunks.length === 1 ? earpiece.offset : 0;
+      const cut = Math.min(left, last.length - heard);
+      left -= cut;
+      if (cut === last.length) earpiece.chunks.pop();
+      else earpiece.chunks[earpiece.chunks.length - 1] = last.subarray(0, last.length - cut);
+      if (cut === 0) break;
+    }
   }
 
   private echo(names: string[], cleared: boolean): void {
