@@ -92,7 +92,7 @@ export async function checkExpectations(expect: Expectations, observed: Observat
           ...(wanted.with ? matchValue(wanted.with, closest.data.args).map((m) => ({ ...m, path: `with${m.path ? `.${m.path}` : ''}` })) : []),
           ...(wanted.result ? matchValue(wanted.result, closest.data.result).map((m) => ({ ...m, path: `result${m.path ? `.${m.path}` : ''}` })) : []),
         ];
-        why = `it ran, but ${describeMismatches(mismatches)}${closest.data.error ? ` (its error: ${closest.data.error.code}: ${closest.data.error.message})` : ''}`;
+        why = `it ran with a difference: ${describeMismatches(mismatches)}${closest.data.error ? ` (its error: ${closest.data.error.code}: ${closest.data.error.message})` : ''}`;
       } else {
         why = tools.length === 0 ? 'no tool ran' : `the tools that ran: ${tools.map(toolLine).join('; ')}`;
       }
