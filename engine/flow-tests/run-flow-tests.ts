@@ -94,11 +94,9 @@ export async function runFlowTestSuites(suites: readonly FlowTestSuite[], option
   });
 }
 
-/** Finds, prepares and runs the flow tests under `paths`. */
-export async function runFlowTests(paths: readonly string[], options: RunFlowTestsOptions = {}): Promise<TestRunReport> {
-  const startedAt = performance.now();
+/** Finds the test files under `paths` and prepares each; a file that cannot be read is a problem, not a suite. */
+export async function prepareFlowTestSuites(paths: readonly string[], catalog: ConnectorCatalog): Promise<{ suites: FlowTestSuite[]; problems: Array<{ path: string; message: string }> }> {
   const found = await findFlowTestFiles(paths);
-  const catalog = options.catalog ?? (await defaultCatalog());
   const suites: FlowTestSuite[] = [];
   const problems = [...found.problems];
   for (const file of found.files) {
@@ -108,6 +106,14 @@ export async function runFlowTests(paths: readonly string[], options: RunFlowTes
       problems.push({ path: file, message: (error as Error).message.replace(/^cannot read [^:]*: /, '') });
     }
   }
+  return { suites, problems };
+}
+
+/** Finds, prepares and runs the flow tests under `paths`. */
+export async function runFlowTests(paths: readonly string[], options: RunFlowTestsOptions = {}): Promise<TestRunReport> {
+  const startedAt = performance.now();
+  const catalog = options.catalog ?? (await defaultCatalog());
+  const { suites, problems } = await prepareFlowTestSuites(paths, catalog);
   const files = await runFlowTestSuites(suites, { ...options, catalog });
   return { files, problems, durationMs: Math.round(performance.now() - startedAt) };
 }

@@ -7,8 +7,8 @@
  */
 import type { ConnectorCatalog } from '../connectors/catalog.js';
 import type { LiveCaseResult, LiveFileResult, LiveRunReport, LiveRunResult } from './live-run-results.js';
-import { prepareFlowTests, type FlowTestSuite } from './prepare-flow-tests.js';
-import { defaultCatalog, findFlowTestFiles, pool } from './run-flow-tests.js';
+import type { FlowTestSuite } from './prepare-flow-tests.js';
+import { defaultCatalog, pool, prepareFlowTestSuites } from './run-flow-tests.js';
 import { runLiveCase, type LiveModelOptions } from './run-live-case.js';
 
 /** How a live run goes. */
@@ -88,17 +88,8 @@ export async function runLiveFlowTestSuites(suites: readonly FlowTestSuite[], op
 /** Finds, prepares and plays the live cases under `paths`. */
 export async function runLiveFlowTests(paths: readonly string[], options: RunLiveFlowTestsOptions): Promise<LiveRunReport> {
   const startedAt = performance.now();
-  const found = await findFlowTestFiles(paths);
   const catalog = options.catalog ?? (await defaultCatalog());
-  const suites: FlowTestSuite[] = [];
-  const problems = [...found.problems];
-  for (const file of found.files) {
-    try {
-      suites.push(await prepareFlowTests(file, { catalog }));
-    } catch (error) {
-      problems.push({ path: file, message: (error as Error).message.replace(/^cannot read [^:]*: /, '') });
-    }
-  }
+  const { suites, problems } = await prepareFlowTestSuites(paths, catalog);
   const files = await runLiveFlowTestSuites(suites, options);
   return { files, problems, repeat: options.repeat ?? 1, minPassRate: options.minPassRate ?? 1, durationMs: Math.round(performance.now() - startedAt) };
 }

@@ -101,7 +101,8 @@ describe('parley test --live (against the fake realtime server)', () => {
     expect(out).toMatch(/expects Friday but the caller wants Tuesday\s+0\/1\s+0%/);
   });
 
-  it('--repeat 3 plays each live case three times and reports the pass rate; cases without live are skipped', async () => {
+  // Six whole calls, each paced in (sped-up) real time.
+  it('--repeat 3 plays each live case three times and reports the pass rate; cases without live are skipped', { timeout: 90_000 }, async () => {
     const { code, out, report } = await live([FIXTURES, '--repeat', '3', '--min-pass-rate', '0.5', '--json']);
     const cases = report!.files[0]!.cases;
     const booked = cases.find((c) => c.name === 'books a Tuesday visit')!;
