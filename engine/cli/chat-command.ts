@@ -1,32 +1,37 @@
 /**
  * `parley chat <flow>`: a text conversation with a flow in the terminal, on
- * the real engine (the runtime flow tests use: engine/flow-tests/chat-session.ts).
+ * the real engine, showing the stage, its rendered instructions (shortened;
+ * `/instructions` for all), the functions offered and the context as it
+ * changes (chat-view.ts). Two modes:
  *
- * Step mode — the person plays the model. At each turn it shows the stage, the
- * instructions the engine gave the model (shortened; `/instructions` for all),
- * the functions offered and the context as it changes. A line of text is what
- * the caller says; `/call` and `/say` lines after it are what the model does
- * in the responses the engine then asks for, one per response; the turn runs
- * at an empty line (or the next caller action). Reads stdin line by line, so a
- * script can be piped in.
+ * - With OPENAI_API_KEY (and not `--step`): the real model plays the agent
+ *   (live-chat.ts). Each line is a caller turn sent as text; the agent's lines
+ *   print as they play.
+ * - Step mode — the person plays the model (engine/flow-tests/chat-session.ts,
+ *   the fake realtime server). A line of text is what the caller says; `/call`
+ *   and `/say` lines after it are what the model does in the responses the
+ *   engine then asks for, one per response; the turn runs at an empty line
+ *   (or the next caller action).
  *
- * Exit 0 when the conversation ran, 1 when the flow has errors, 2 on usage or
- * I/O errors.
+ * Reads stdin line by line, so a script can be piped in. Exit 0 when the
+ * conversation ran, 1 when the flow has errors or the call failed, 2 on usage
+ * or I/O errors.
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { isParleyError } from '../errors/parley-error.js';
 import { durationMs } from '../flow/flow-model.js';
 import type { CallerStep, ModelStep, PreparedCase } from '../flow-tests/prepare-flow-tests.js';
-import type { CallEvent } from '../store/call-event.js';
 import type { Flow } from '../types/flow.generated.js';
-import { describeCallEvent } from './describe-call-event.js';
+import { createChatView } from './chat-view.js';
 import type { CliIO, Command } from './main.js';
 
 const USAGE = [
-  'parley chat <flow> [--seed <connector>=<set>]... [--context <name>=<value>]... [--to <number>] [--from <number>] [--outbound] [--now <ISO time>] [--json-events]',
+  'parley chat <flow> [--seed <connector>=<set>]... [--context <name>=<value>]... [--to <number>] [--from <number>] [--outbound] [--now <ISO time>] [--step] [--json-events]',
   '',
-  '  A conversation with a flow, one turn at a time, on the real engine. You play the caller and the model:',
+  '  A conversation with a flow on the real engine. With OPENAI_API_KEY set, the real model (OPENAI_REALTIME_URL) is the agent',
+  '  and every line you type is what the caller says (/dtmf, /silence, /hangup as below). Without a key, or with --step,',
+  '  you play the caller and the model, one turn at a time:',
   '    <text>                  the caller says <text>; then, for the responses the engine asks for:',
   '    /call <function> {json}  the model calls an intent or a tool (arguments as JSON)',
   '    /say <text>             the model says <text>',
@@ -37,6 +42,7 @@ const USAGE = [
   '  --context name=value     a context value (JSON, else text; dotted names nest); repeatable',
   '  --to, --from             the numbers (E.164); --outbound: the flow calls --to',
   '  --now <time>             when the call starts (default now)',
+  '  --step                   you play the model even when OPENAI_API_KEY is set',
   '  --json-events            print the call\'s events as JSON lines instead of readable lines',
   '',
   '  Exit status: 0 the conversation ran, 1 the flow has errors, 2 usage or I/O error.',
@@ -60,7 +66,17 @@ export interface ChatArgs {
   from?: string;
   outbound: boolean;
   now?: string;
+  /** Step mode even with a key: the person plays the model. */
+  step: boolean;
   jsonEvents: boolean;
+}
+
+/** What the command reads from its surroundings; tests pass their own. */
+export interface ChatCommandOptions {
+  /** Default `process.env`: OPENAI_API_KEY picks the real model, OPENAI_REALTIME_URL where it is. */
+  env?: NodeJS.ProcessEnv;
+  /** Phone call time per wall-clock time with the real model (tests against the fake realtime server go faster). Default 1. */
+  speed?: number;
 }
 
 /** `a.b=1` → `{ a: { b: 1 } }`, the value as JSON when it parses. */
@@ -78,7 +94,7 @@ function setContext(context: Record<string, unknown>, name: string, text: string
 }
 
 export function parseChatArgs(args: readonly string[]): ChatArgs | string {
-  const parsed: Partial<ChatArgs> & { seeds: Record<string, string[]>; context: Record<string, unknown> } = { seeds: {}, context: {}, outbound: false, jsonEvents: false };
+  const parsed: Partial<ChatArgs> & { seeds: Record<string, string[]>; context: Record<string, unknown> } = { seeds: {}, context: {}, outbound: false, step: false, jsonEvents: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const [option, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -115,6 +131,9 @@ export function parseChatArgs(args: readonly string[]): ChatArgs | string {
       case '--json-events':
         parsed.jsonEvents = true;
         break;
+      case '--step':
+        parsed.step = true;
+        break;
       default:
         if (arg.startsWith('-')) return `unknown option ${arg}`;
         if (parsed.flow !== undefined) return 'name one flow file';
@@ -123,12 +142,6 @@ export function parseChatArgs(args: readonly string[]): ChatArgs | string {
   }
   if (parsed.flow === undefined) return 'name the flow file to chat with, e.g. parley chat flows/home-services.yaml';
   return parsed as ChatArgs;
-}
-
-/** `text…` past `max` characters. */
-function shorten(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** The model's next action from a `/call` or `/say` line; a string is what is wrong. */
@@ -151,7 +164,8 @@ export function parseModelLine(line: string): ModelStep | string {
   return { calls: [{ name: match[1]!, with: args as Record<string, unknown> }], pointer: '' };
 }
 
-export async function runChat(args: string[], io: CliIO, input: Readable = process.stdin): Promise<number> {
+export async function runChat(args: string[], io: CliIO, input: Readable = process.stdin, options: ChatCommandOptions = {}): Promise<number> {
+  const env = options.env ?? process.env;
   const parsed = parseChatArgs(args);
   if (typeof parsed === 'string') {
     io.err(`parley chat: ${parsed}\n\nUsage: ${USAGE}`);
@@ -181,10 +195,6 @@ export async function runChat(args: string[], io: CliIO, input: Readable = proce
     const unknown = sets.find((set) => !loader.names.includes(set));
     if (unknown) return usage(io, `the ${connector} connector has no seed set \`${unknown}\` (it has ${loader.names.join(', ')})`);
   }
-  if (process.env.OPENAI_API_KEY) {
-    io.out('note: OPENAI_API_KEY is set, but chatting with the real model is not built yet; you play the model (step mode).');
-  }
-
   const direction = parsed.outbound ? 'outbound' : 'inbound';
   const testCase: PreparedCase = {
     index: 0,
@@ -202,6 +212,13 @@ export async function runChat(args: string[], io: CliIO, input: Readable = proce
     problems: [],
   };
   const flow = loaded.value as Flow;
+  const apiKey = env.OPENAI_API_KEY?.trim();
+  if (apiKey && !parsed.step) {
+    const { loadConfig } = await import('../config/load-config.js');
+    const { runLiveChat } = await import('./live-chat.js');
+    const url = loadConfig({ OPENAI_REALTIME_URL: env.OPENAI_REALTIME_URL, PARLEY_FLOWS_DIR: '' }).openai.realtimeUrl;
+    return runLiveChat({ flow, testCase, model: { url, apiKey }, jsonEvents: parsed.jsonEvents, ...(options.speed !== undefined ? { speed: options.speed } : {}) }, io, input);
+  }
   let chat;
   try {
     chat = await startChatSession(flow, testCase);
@@ -210,42 +227,8 @@ export async function runChat(args: string[], io: CliIO, input: Readable = proce
     return 1;
   }
 
-  const printEvents = (events: CallEvent[]) => {
-    for (const event of events) {
-      if (parsed.jsonEvents) io.out(JSON.stringify({ seq: event.seq, kind: event.kind, data: event.data }));
-      else {
-        const line = describeCallEvent(event);
-        if (line) io.out(`  ${line}`);
-      }
-    }
-  };
-  let shownStage: string | null = null;
-  let shownContext: Record<string, unknown> = {};
-  // The stage's guidance comes last in the instructions, after the agent's own: the end is what changes.
-  const showInstructions = (full: boolean) => {
-    const flat = chat.model.instructions.replace(/\s+/g, ' ').trim();
-    io.out(full ? chat.model.instructions : `instructions: ${flat.length > 400 ? `…${flat.slice(-399)}  (/instructions for all)` : flat}`);
-  };
-  const showTools = () => io.out(`tools: ${chat.model.tools.length === 0 ? 'none' : chat.model.tools.map((tool) => tool.name).join(', ')}`);
-  const showContext = (all: boolean) => {
-    const context = chat.state.context;
-    const changed = Object.entries(context).filter(([key, value]) => all || JSON.stringify(shownContext[key]) !== JSON.stringify(value));
-    shownContext = structuredClone(context) as Record<string, unknown>;
-    if (changed.length === 0) return;
-    io.out(`context${all ? '' : ' (changed)'}:`);
-    for (const [key, value] of changed) io.out(`  ${key} = ${shorten(JSON.stringify(value) ?? 'undefined', 160)}`);
-  };
-  const showState = () => {
-    const { stage } = chat.state;
-    if (chat.over) return;
-    if (stage !== shownStage) {
-      shownStage = stage;
-      io.out(`\n== stage ${stage ?? '(none)'} ==`);
-      showInstructions(false);
-      showTools();
-    }
-    showContext(false);
-  };
+  const view = createChatView(io, () => chat, { jsonEvents: parsed.jsonEvents });
+  const { printEvents, showState } = view;
 
   let pending: { caller?: CallerStep; agent: ModelStep[] } = { agent: [] };
   const runPending = async () => {
@@ -276,12 +259,10 @@ export async function runChat(args: string[], io: CliIO, input: Readable = proce
       if (line === '') await runPending();
       else if (line === '/quit' || line === '/exit') break;
       else if (line === '/help') io.out(HELP);
-      else if (line === '/context') showContext(true);
-      else if (line === '/instructions') showInstructions(true);
-      else if (line === '/tools') {
-        for (const tool of chat.model.tools) io.out(`  ${tool.name}: ${shorten(tool.description, 120)}  ${shorten(JSON.stringify(tool.parameters ?? {}), 200)}`);
-        if (chat.model.tools.length === 0) io.out('  no tools');
-      } else if (line.startsWith('/call') || line.startsWith('/say')) {
+      else if (line === '/context') view.showContext(true);
+      else if (line === '/instructions') view.showInstructions(true);
+      else if (line === '/tools') view.listTools();
+      else if (line.startsWith('/call') || line.startsWith('/say')) {
         const step = parseModelLine(line);
         if (typeof step === 'string') io.out(`  ${step}`);
         else pending.agent.push(step);
@@ -325,7 +306,7 @@ function usage(io: CliIO, message: string): number {
 }
 
 export const chatCommand: Command = {
-  summary: 'Talk to a flow in the terminal, one turn at a time, on the real engine: you play the caller and the model.',
+  summary: 'Talk to a flow in the terminal on the real engine: through the real model with OPENAI_API_KEY, else you play the caller and the model.',
   usage: USAGE,
   run: (args, io) => runChat(args, io),
 };

@@ -74,6 +74,18 @@ export const RUNTIME_ERRORS = {
     kind: 'user',
     status: 422,
   },
+  RUNTIME_CALL_NOT_LIVE: {
+    meaning: 'A caller turn was sent as text to a call this engine instance is not bridging: the id is unknown, the call has not started yet, or it is over.',
+    fix: 'Send text turns only to a live call of this instance (its media stream started, not yet ended); list them with the live calls of the engine. A call that ended cannot be continued.',
+    kind: 'user',
+    status: 409,
+  },
+  RUNTIME_CALLER_TEXT_EMPTY: {
+    meaning: 'A caller turn was sent as text with nothing in it (empty or only white space).',
+    fix: 'Send what the caller says; to let time pass without a turn, wait instead (silence timers run on their own).',
+    kind: 'user',
+    status: 400,
+  },
   RUNTIME_UNEXPECTED: {
     meaning: 'Something failed inside the call runtime while carrying out a step of a call.',
     fix: 'Recorded on the call with the step that failed; the call goes on when it can. Report it with the call id.',

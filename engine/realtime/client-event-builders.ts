@@ -147,9 +147,16 @@ export function clearAudio(options?: EventIdOption): InputAudioBufferClearEvent 
 /** Where a created item goes: after `previousItemId` (`'root'` = first), else at the end. */
 export interface ItemPlacement extends EventIdOption {
   previousItemId?: string;
+  /**
+   * The item's id, chosen by the client (the API takes one; up to 32
+   * characters, unique in the conversation), e.g. `parley_u12`. Default: the
+   * server picks one.
+   */
+  itemId?: string;
 }
 
 function createItem(item: ConversationItemCreateEvent['item'], options?: ItemPlacement): ConversationItemCreateEvent {
+  if (options?.itemId !== undefined) item = { ...item, id: options.itemId };
   const event: ConversationItemCreateEvent = { type: 'conversation.item.create', item };
   if (options?.previousItemId !== undefined) event.previous_item_id = options.previousItemId;
   return withEventId(event, options);
@@ -172,7 +179,8 @@ export function functionCallItem(callId: string, name: string, args: string, opt
 
 /**
  * A text message in the conversation (`conversation.item.create`): how a
- * reconnect replays the conversation, and how text-only test calls talk.
+ * reconnect replays the conversation, and how a caller turn typed as text
+ * reaches the model (a `user` message of `input_text`).
  */
 export function textMessage(role: 'user' | 'assistant' | 'system', text: string, options?: ItemPlacement): ConversationItemCreateEvent {
   if (role === 'assistant') return createItem({ type: 'message', role, content: [{ type: 'output_text', text }] }, options);

@@ -353,6 +353,22 @@ export class ModelSession {
     this.send(textMessage(role, text));
   }
 
+  /**
+   * A caller turn typed as text: a `user` message of `input_text`, under an id
+   * Parley chooses so the turn is known (and remembered for history and
+   * replay) before the API echoes it. Returns the item id, or undefined when
+   * there is no open connection to send it on.
+   */
+  addCallerText(text: string): string | undefined {
+    if (this.state !== 'open' || this.ws?.readyState !== WebSocket.OPEN) return undefined;
+    const id = `parley_u${++this.seq}`;
+    const item: TrackedItem = { id, type: 'message', role: 'user', text };
+    this.itemIndex.set(id, item);
+    this.items.push(item);
+    this.send(textMessage('user', text, { itemId: id }));
+    return id;
+  }
+
   // Connection
 
   /** Opens a socket within `budgetMs`, retrying; returns true, or why it failed. */

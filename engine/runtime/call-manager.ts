@@ -125,6 +125,17 @@ export class CallManager {
     });
   }
 
+  /**
+   * A caller turn typed as text on a live call of this instance (the editor's
+   * simulator): see `CallSession.callerText`. Throws RUNTIME_CALL_NOT_LIVE for
+   * an unknown call, one not started yet or one that is over.
+   */
+  callerText(callId: string, text: string): Promise<void> {
+    const live = this.live.get(callId);
+    if (!live) return Promise.reject(new ParleyError('RUNTIME_CALL_NOT_LIVE', `No live call ${callId} on this instance: unknown, not started yet, or over.`, { details: { callId } }));
+    return live.session.callerText(text);
+  }
+
   /** An inbound call asks for TwiML: route its number to a flow, record the call. */
   async prepareInbound(input: { callSid: string; from: string; to: string }): Promise<RouteResult> {
     const { calls, numbers, flows } = this.options.repositories;

@@ -31,7 +31,10 @@
  * stages, never while a tool batch is unsettled. When the stage routes on the
  * caller's words (keywords, pattern, a turn budget), the answer waits for the
  * turn's transcript (bounded), so a keyword can change the stage before the
- * model says a word in the old one.
+ * model says a word in the old one. A turn typed as text (`callerText`: the
+ * editor's simulator, `parley chat` with a key) is a committed turn whose
+ * transcript is already known: sent as a user message, then routed and
+ * answered at once.
  *
  * Barge-in: on `speech_started` while agent audio is playing: Twilio `clear`,
  * `conversation.item.truncate` at what the marks say was played, cancel the
@@ -42,6 +45,7 @@ import type { ConnectorCall } from '../connectors/define-connector.js';
 import type { CompiledFlow } from '../flow/compiled-flow.js';
 import type { CallInfo, Effect, InterpreterEvent } from '../interpreter/call-types.js';
 import type { CallInterpreter } from '../interpreter/create-call-interpreter.js';
+import { ParleyError } from '../errors/parley-error.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { ResponseOptions, SessionSettings } from '../realtime/client-event-builders.js';
 import { ModelSession, type ModelProblem, type ModelResponse, type ModelSessionHandlers, type TrackedItem } from '../realtime/model-session.js';
@@ -242,6 +246,11 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
   get flowState(): Pick<CallInterpreter, 'status' | 'stage' | 'context' | 'visited'> {
     const { status, stage, context, visited } = this.interpreter;
     return { status, stage, context, visited };
+  }
+
+  /** The settings the model was last sent: the stage's rendered instructions and its tools. For `parley chat` and the editor's simulator. */
+  get modelSettings(): Readonly<SessionSettings> | undefined {
+    return this.lastSettings;
   }
 
   /** Resolves once every record write made so far is stored. */
@@ -719,6 +728,38 @@ export class CallSession implements PhoneLegEvents, ModelSessionHandlers {
     const effects = this.feed({ type: 'caller.turn', ...(transcript ? { transcript } : {}) }) ?? [];
     const moved = effects.some((effect) => effect.type === 'session.update' || effect.type === 'transfer' || effect.type === 'hangup');
     if (held && !moved) this.enqueue([{ type: 'caller.respond', generation }]);
+  }
+
+  /**
+   * A caller turn typed as text, not spoken (the editor's simulator, `parley
+   * chat` with a key). The text goes to the model as a user message
+   * (`conversation.item.create` of `input_text`), then the turn is handled as
+   * a committed turn whose transcript is known: silence timers stop (the
+   * caller "spoke"), it is recorded as the caller's, the interpreter routes on
+   * it (keywords, pattern, `maxTurns`) and, unless that moved the call, the
+   * runtime asks for the answer (`response.create`, purpose `turn`) — so a
+   * keyword changes the stage before the model says a word in the old one.
+   * It does not barge in: nothing was heard over the agent. Waits (bounded)
+   * for a model connection being set up. Throws RUNTIME_CALL_NOT_LIVE when the
+   * call is not live, RUNTIME_CALLER_TEXT_EMPTY for blank text.
+   */
+  async callerText(text: string): Promise<void> {
+    const line = text.trim();
+    if (!line) throw new ParleyError('RUNTIME_CALLER_TEXT_EMPTY', 'The caller\'s text is empty.');
+    if (this.closing) throw new ParleyError('RUNTIME_CALL_NOT_LIVE', `Call ${this.id} is ${this.status}: it takes no more caller turns.`, { details: { callId: this.id, status: this.status } });
+    if (!this.model.settled) await this.signal.until(() => this.model.settled, this.limits.modelReadyWaitMs);
+    if (this.closing) throw new ParleyError('RUNTIME_CALL_NOT_LIVE', `Call ${this.id} ended before the caller's text could be sent.`, { details: { callId: this.id, status: this.status } });
+    // Undefined when the model leg failed: the flow has taken `onError`; the turn still counts and routes.
+    const itemId = this.model.addCallerText(line);
+    if (itemId === undefined && !this.modelFailed) this.recorder.note('the caller\'s text could not be sent to the model: no connection', { ...(this.stage ? { stage: this.stage } : {}) });
+    const generation = ++this.turnGeneration;
+    this.heard.turns++;
+    this.signal.notify();
+    this.recorder.transcript({ role: 'caller', text: line, ...(itemId ? { itemId } : {}), ...(this.stage ? { stage: this.stage } : {}) });
+    this.feed({ type: 'caller.speechStarted' });
+    const effects = this.feed({ type: 'caller.turn', transcript: line }) ?? [];
+    const moved = effects.some((effect) => effect.type === 'session.update' || effect.type === 'transfer' || effect.type === 'hangup');
+    if (!moved) this.enqueue([{ type: 'caller.respond', generation }]);
   }
 
   private routesOnCallerWords(stageName: string): boolean {

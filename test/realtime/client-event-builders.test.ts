@@ -52,6 +52,7 @@ const BUILT = {
   'conversation.item.create (function_call_output)': functionCallOutput('call_1', { status: 'ok', slots: ['Tue 9:00'] }),
   'conversation.item.create (function_call_output, text)': functionCallOutput('call_2', 'done', { previousItemId: 'item_1' }),
   'conversation.item.create (user text)': textMessage('user', 'Hello'),
+  'conversation.item.create (user text, client item id)': textMessage('user', 'My son is bleeding.', { itemId: 'parley_u7' }),
   'conversation.item.create (assistant text)': textMessage('assistant', 'Hi, this is Sophia.'),
   'conversation.item.create (system text)': textMessage('system', 'The caller is Maria.', { previousItemId: 'root' }),
   'response.create (plain)': responseCreate(),
@@ -105,6 +106,10 @@ describe('client event builders', () => {
     expect(item(functionCallOutput('c', { a: 1 })).output).toBe('{"a":1}');
     expect(item(functionCallOutput('c', 'plain')).output).toBe('plain');
     expect(item(functionCallOutput('c', undefined)).output).toBe('null');
+  });
+
+  it('put a client-chosen item id on the item, not on the event', () => {
+    expect(textMessage('user', 'Hi', { itemId: 'parley_u7' })).toEqual({ type: 'conversation.item.create', item: { id: 'parley_u7', type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] } });
   });
 
   it('truncate at whole, non-negative milliseconds', () => {
