@@ -24,6 +24,7 @@ import { loadLintCatalog } from '../../engine/cli/catalog-source.js';
 import type { ConnectorCatalog } from '../../engine/connectors/catalog.js';
 import { isParleyError } from '../../engine/errors/parley-error.js';
 import { compileFlow } from '../../engine/flow/compile-flow.js';
+import { isFlowFileName, isFlowTestFileName } from '../../engine/flow/flow-file-names.js';
 import { lintFlow } from '../../engine/flow/lint-flow.js';
 import { loadFlowText } from '../../engine/flow/load-flow.js';
 import type { Flow } from '../../engine/types/flow.generated.js';
@@ -127,7 +128,7 @@ describe('lint and compile results are pinned', async () => {
   const builtinCatalog = (await loadLintCatalog({ env: {} })).catalog;
   const cases: Array<[string, () => string]> = [
     ...readdirSync('flows')
-      .filter((file) => /\.ya?ml$/.test(file))
+      .filter((file) => isFlowFileName(file) && !isFlowTestFileName(file))
       .sort()
       .map((file): [string, () => string] => [`flows/${file}`, () => result(loadFlowText(readFileSync(`flows/${file}`, 'utf8'), { file: `flows/${file}` }), builtinCatalog, { render: true })]),
     ...fixtureFiles('test/fixtures/flows')
