@@ -258,7 +258,9 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
       const from = queue[head]!;
       queued[from] = 0;
       const state = states[from]!;
-      for (const edge of adjacency[from]!) {
+      const edges = adjacency[from]!;
+      for (let e = 0; e < edges.length; e++) {
+        const edge = edges[e]!;
         const current = states[edge.to];
         let changed: boolean;
         if (!current) {
@@ -395,7 +397,10 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
     let tail = 1;
     for (let head = 0; head < tail && parents[end] === -2; head++) {
       const from = queue[head]!;
-      for (const edge of adjacency[from]!) {
+      // Indexed, not for-of: this loop runs once per edge per warning, and V8 left an iterator object per step here.
+      const edges = adjacency[from]!;
+      for (let e = 0; e < edges.length; e++) {
+        const edge = edges[e]!;
         if (parents[edge.to] !== -2 || edge.produced.has(fact)) continue;
         parents[edge.to] = from;
         queue[tail++] = edge.to;
@@ -458,7 +463,8 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
     // Per read, by its index in `reads`: the first place it is missing at, and whether some path defines it.
     const missingAt: Array<Place | undefined> = new Array(reads.length);
     const definedSomewhere: boolean[] = new Array(reads.length).fill(false);
-    for (const place of places) {
+    for (let p = 0; p < places.length; p++) {
+      const place = places[p]!;
       const must = stateAt(site, place, 'must');
       const may = stateAt(site, place, 'may');
       for (let r = 0; r < reads.length; r++) {
