@@ -115,7 +115,9 @@ export function durationMs(value: Duration): number {
 
 /** JSON pointer segment escaping (RFC 6901). */
 export function pointerSegment(key: string | number): string {
-  return String(key).replaceAll('~', '~0').replaceAll('/', '~1');
+  const text = String(key);
+  // Almost no key needs escaping; checking first saves two string copies per pointer.
+  return text.includes('~') || text.includes('/') ? text.replaceAll('~', '~0').replaceAll('/', '~1') : text;
 }
 
 /** The function tool the model sees for an intent transition. */
@@ -268,14 +270,21 @@ function createFlowModel(flow: Flow): FlowModel {
     .map(([name]) => name);
 
   let leaves: StageNode[] | undefined;
+  // A group's guidance entry is made once and shared by the chains of all its stages.
+  const ownGuidance = memo((stageName: string) => {
+    const node = stages.get(stageName);
+    const template = node?.stage.guidance;
+    return typeof template === 'string' ? { template, pointer: `${node!.pointer}/guidance` } : undefined;
+  });
   const guidance = memo((name: string) => {
-    const chain = [...ancestors(name)].reverse();
-    chain.push(name);
-    return chain.flatMap((stageName) => {
-      const node = stages.get(stageName);
-      const template = node?.stage.guidance;
-      return typeof template === 'string' ? [{ template, pointer: `${node!.pointer}/guidance` }] : [];
-    });
+    const list: Array<{ template: string; pointer: string }> = [];
+    const chain = ancestors(name);
+    // Outermost group first, the stage's own last.
+    for (let i = chain.length - 1; i >= -1; i--) {
+      const entry = ownGuidance(i >= 0 ? chain[i]! : name);
+      if (entry) list.push(entry);
+    }
+    return list;
   });
   const toolNames = memo((name: string): readonly string[] => {
     // As the compiler does: an `end` or `transfer` stage has no model turn to call a tool in, even inside a group with tools.

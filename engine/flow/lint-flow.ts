@@ -99,7 +99,9 @@ export function lintFlow(input: LoadedFlow | unknown, options: LintOptions = {})
  * the same place keep the order the checks made them.
  */
 function sortFindings(findings: Finding[], document: unknown): Finding[] {
-  const keyed = findings.map((finding, index) => ({ finding, index, order: finding.position ? [] : documentOrder(document, finding.pointer) }));
+  // Findings share parents (a 1,000-stage `stages`): each object's keys are listed once per sort.
+  const keysOf = new Map<object, string[]>();
+  const keyed = findings.map((finding, index) => ({ finding, index, order: finding.position ? [] : documentOrder(document, finding.pointer, keysOf) }));
   keyed.sort((a, b) => {
     const pa = a.finding.position;
     const pb = b.finding.position;
@@ -116,7 +118,7 @@ function sortFindings(findings: Finding[], document: unknown): Finding[] {
 }
 
 /** Where a pointer is in a plain value, as the index of each step among its siblings (a missing step sorts after them). */
-function documentOrder(document: unknown, pointer: string): number[] {
+function documentOrder(document: unknown, pointer: string, keysOf: Map<object, string[]>): number[] {
   const order: number[] = [];
   let current = document;
   for (const segment of parsePointer(pointer)) {
@@ -124,7 +126,8 @@ function documentOrder(document: unknown, pointer: string): number[] {
       order.push(Number(segment));
       current = current[Number(segment)];
     } else if (isObject(current)) {
-      const keys = Object.keys(current);
+      let keys = keysOf.get(current);
+      if (!keys) keysOf.set(current, (keys = Object.keys(current)));
       const index = keys.indexOf(segment);
       order.push(index < 0 ? keys.length : index);
       current = index < 0 ? undefined : current[segment];

@@ -149,17 +149,21 @@ type HandlebarsInput = Parameters<typeof hb.compile>[0];
 // the linter and the compiler both need it: what a template reads is kept by
 // source (least recently used dropped past the limit), like compiled
 // expressions, so validating then compiling a flow reads each template once.
-// Entries are never mutated; `paths` are copied out for callers.
+// Entries are frozen and shared with callers (the linter's sites, compiled
+// templates): copying `paths` out on every read was a good part of the cost.
 const READ_CACHE_LIMIT = 5_000;
 const readCache = new Map<string, ReadTemplate | TemplateError>();
 
 /** What reading a template found: its paths, and its syntax tree when the Handlebars parser was needed. */
 interface ReadTemplate {
   ast: HbNode | undefined;
-  paths: TemplatePath[];
+  paths: readonly TemplatePath[];
 }
 
-const copyPaths = (paths: readonly TemplatePath[]): TemplatePath[] => paths.map((read) => ({ path: read.path, line: read.line, column: read.column, guarded: read.guarded }));
+const freezePaths = (paths: TemplatePath[]): readonly TemplatePath[] => {
+  for (const read of paths) Object.freeze(read);
+  return Object.freeze(paths);
+};
 
 /** Reads a template (the scan, else the parser) and checks it (syntax, partials, helpers); throws TemplateError with its position. */
 function readTemplate(source: string): ReadTemplate {
@@ -168,10 +172,11 @@ function readTemplate(source: string): ReadTemplate {
     readCache.delete(source);
   } else {
     const scanned = scanTemplate(source);
-    if (scanned) entry = { ast: undefined, paths: scanned };
+    if (scanned) entry = { ast: undefined, paths: freezePaths(scanned) };
     else {
       try {
-        entry = parseUncached(source);
+        const parsed = parseUncached(source);
+        entry = { ast: parsed.ast, paths: freezePaths(parsed.paths) };
       } catch (error) {
         if (!(error instanceof TemplateError)) throw error;
         entry = error;
@@ -181,7 +186,7 @@ function readTemplate(source: string): ReadTemplate {
   }
   readCache.set(source, entry);
   if (entry instanceof TemplateError) throw new TemplateError(entry.kind, entry.message, entry.line, entry.column);
-  return { ast: entry.ast, paths: copyPaths(entry.paths) };
+  return entry;
 }
 
 function parseUncached(source: string): { ast: HbNode; paths: TemplatePath[] } {
@@ -230,7 +235,7 @@ export function parseTemplate(source: string): CompiledTemplate {
   return lazilyRendered(source, parsed.paths, parsed.ast as unknown as HandlebarsInput);
 }
 
-function lazilyRendered(source: string, paths: TemplatePath[], input: HandlebarsInput): CompiledTemplate {
+function lazilyRendered(source: string, paths: readonly TemplatePath[], input: HandlebarsInput): CompiledTemplate {
   let compiled: Handlebars.TemplateDelegate | undefined;
   return {
     source,
@@ -307,7 +312,8 @@ export function scanTemplate(source: string): TemplatePath[] | undefined {
       if (!guarded) existing.guarded = false;
       return;
     }
-    found.set(path, { path, ...position(offset), guarded });
+    const at = position(offset);
+    found.set(path, { path, line: at.line, column: at.column, guarded });
   };
   const blocks: ScannedBlock[] = [];
   // 0 at the root; paths read inside `each`/`with` are relative to the block's value and not listed.

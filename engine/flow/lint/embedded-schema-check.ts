@@ -58,11 +58,15 @@ function unknownKeywords(schema: unknown, pointer: string, report: (pointer: str
   for (const key of Object.keys(schema)) if (!KEYWORDS.has(key)) report(joinPointer(pointer, ...path, key), key);
   for (const key of SCHEMA_VALUED) if (schema[key] !== undefined) unknownKeywords(schema[key], pointer, report, [...path, key]);
   for (const key of SCHEMA_LISTS) if (Array.isArray(schema[key])) (schema[key] as unknown[]).forEach((sub, i) => unknownKeywords(sub, pointer, report, [...path, key, i]));
-  for (const key of SCHEMA_MAPS) for (const [name, sub] of entriesOf(schema[key])) unknownKeywords(sub, pointer, report, [...path, key, name]);
+  for (const key of SCHEMA_MAPS) {
+    const map = schema[key];
+    if (isObject(map)) for (const [name, sub] of Object.entries(map)) unknownKeywords(sub, pointer, report, [...path, key, name]);
+  }
 }
 
 /** One finding per place: the meta-schema reports `type: strin` three ways (enum, array, anyOf). */
 function pickMetaErrors(errors: ErrorObject[]): ErrorObject[] {
+  if (errors.length === 0) return errors;
   const byPath = new Map<string, ErrorObject[]>();
   for (const error of errors) byPath.set(error.instancePath, [...(byPath.get(error.instancePath) ?? []), error]);
   return [...byPath.values()].map((group) => group.find((error) => error.keyword === 'enum') ?? group.find((error) => error.keyword !== 'anyOf' && error.keyword !== 'oneOf') ?? group[0]!);

@@ -137,7 +137,9 @@ export function collectFlowSites(flow: Flow, model: FlowModel): FlowSites {
   const templates: TemplateSite[] = [];
   const writes: WriteSite[] = [];
   const runs: RunSite[] = [];
-  const actionLists = new Map<string, ReturnType<FlowSites['actionsOf']>>();
+  // onEnter lists by stage name, apart from onStart/onEnd: asked for often, so no key is built per question.
+  const onEnterLists = new Map<string, ReturnType<FlowSites['actionsOf']>>();
+  const flowLists = new Map<string, ReturnType<FlowSites['actionsOf']>>();
 
   const expression = (role: ExpressionRole, pointer: string, source: unknown, owner: SiteOwner, scope: ReadonlySet<ExpressionVariable>): ExpressionSite | undefined => {
     if (!isString(source) || source === '') return undefined;
@@ -186,7 +188,8 @@ export function collectFlowSites(flow: Flow, model: FlowModel): FlowSites {
       }
       entries.push(entry);
     });
-    actionLists.set(stage === undefined ? list : `${list}:${stage}`, entries);
+    if (stage === undefined) flowLists.set(list, entries);
+    else onEnterLists.set(stage, entries);
   };
 
   template('instructions', '/agent/instructions', isObject(flow.agent) ? flow.agent.instructions : undefined, { type: 'agent' });
@@ -236,6 +239,6 @@ export function collectFlowSites(flow: Flow, model: FlowModel): FlowSites {
     templates,
     writes,
     runs,
-    actionsOf: (list, stage) => actionLists.get(stage === undefined ? list : `${list}:${stage}`) ?? [],
+    actionsOf: (list, stage) => (stage === undefined ? flowLists.get(list) : list === 'onEnter' ? onEnterLists.get(stage) : undefined) ?? [],
   };
 }

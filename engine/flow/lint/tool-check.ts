@@ -13,8 +13,13 @@ import type { StageGraph } from './stage-graph.js';
 
 /** Tools run by `onEnter` actions of a stage and of the groups around it. */
 export function toolsRunOnEnter(context: LintContext, stage: string): Set<string> {
-  const chain = [stage, ...context.model.ancestors(stage)];
-  return new Set(chain.flatMap((name) => context.sites.actionsOf('onEnter', name).flatMap((action) => (action.run ? [action.run.tool] : []))));
+  const tools = new Set<string>();
+  const add = (name: string) => {
+    for (const action of context.sites.actionsOf('onEnter', name)) if (action.run) tools.add(action.run.tool);
+  };
+  add(stage);
+  for (const group of context.model.ancestors(stage)) add(group);
+  return tools;
 }
 
 /** Tools that can run while a call is in `stage`: offered to the model (where it talks) or run on entry. For a group, in any stage inside it. */
@@ -57,8 +62,15 @@ export function checkTools(context: LintContext, graph: StageGraph): void {
   }
 
   // `on: <tool>.done|error`: the tool must exist and be able to run where the transition applies.
-  const globalTools = new Set<string>();
-  for (const leaf of graph.leaves) if (model.acceptsGlobal(leaf.name)) for (const tool of toolsThatCanRun(context, graph, leaf.name)) globalTools.add(tool);
+  // Built the first time a global transition has `on:` (most flows have none; it visits every stage).
+  let globalTools: Set<string> | undefined;
+  const toolsForGlobal = (): Set<string> => {
+    if (!globalTools) {
+      globalTools = new Set();
+      for (const leaf of graph.leaves) if (model.acceptsGlobal(leaf.name)) for (const tool of toolsThatCanRun(context, graph, leaf.name)) globalTools.add(tool);
+    }
+    return globalTools;
+  };
   for (const transition of model.transitions) {
     const on = transition.transition.on;
     if (!isString(on)) continue;
@@ -70,7 +82,7 @@ export function checkTools(context: LintContext, graph: StageGraph): void {
       unknownTool(pointer, tool, `\`on: ${on}\``);
       continue;
     }
-    const canRun = transition.source === null ? globalTools : toolsThatCanRun(context, graph, transition.source);
+    const canRun = transition.source === null ? toolsForGlobal() : toolsThatCanRun(context, graph, transition.source);
     if (!canRun.has(tool)) {
       const where = transition.source === null ? 'any stage global transitions apply to' : `stage \`${transition.source}\``;
       report('FLOW_TOOL_NOT_IN_STAGE', pointer, `\`on: ${on}\` can never fire: tool \`${tool}\` cannot run in ${where} (it is neither offered there nor run on entry).`, {

@@ -233,18 +233,12 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
     }
     return bits;
   };
-  const producedCache = new Map<StageEdge, Bitset>();
-  /** What leaving a stage along an edge adds to the state it was entered with: its entry actions (minus a failed tool's assign) and what the transition defines. Shared, not copied, when the edge adds nothing of its own. */
+  /** What leaving a stage along an edge adds to the state it was entered with: its entry actions (minus a failed tool's assign) and what the transition defines. Shared, not copied, when the edge adds nothing of its own. Asked once per edge. */
   const produced = (edge: StageEdge): Bitset => {
-    let bits = producedCache.get(edge);
-    if (!bits) {
-      const transition = edge.transition;
-      const entry = entryGen(edge.from, transition ? toolOf(transition.transition.on, '.error') : undefined);
-      const gen = transition ? transitionGen(transition) : null;
-      bits = gen ? entry.union(gen) : entry;
-      producedCache.set(edge, bits);
-    }
-    return bits;
+    const transition = edge.transition;
+    const entry = entryGen(edge.from, transition ? toolOf(transition.transition.on, '.error') : undefined);
+    const gen = transition ? transitionGen(transition) : null;
+    return gen ? entry.union(gen) : entry;
   };
 
   // --- The two analyses ------------------------------------------------------------------------
@@ -264,7 +258,9 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
       const from = queue[head]!;
       queued[from] = 0;
       const state = states[from]!;
-      for (const edge of adjacency[from]!) {
+      const edges = adjacency[from]!;
+      for (let e = 0; e < edges.length; e++) {
+        const edge = edges[e]!;
         const current = states[edge.to];
         let changed: boolean;
         if (!current) {
@@ -401,18 +397,25 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
     let tail = 1;
     for (let head = 0; head < tail && parents[end] === -2; head++) {
       const from = queue[head]!;
-      for (const edge of adjacency[from]!) {
+      // Indexed, not for-of: this loop runs once per edge per warning, and V8 left an iterator object per step here.
+      const edges = adjacency[from]!;
+      for (let e = 0; e < edges.length; e++) {
+        const edge = edges[e]!;
         if (parents[edge.to] !== -2 || edge.produced.has(fact)) continue;
         parents[edge.to] = from;
         queue[tail++] = edge.to;
       }
     }
     if (parents[end] === -2) return undefined;
-    const chain: string[] = [];
-    for (let at = end; at >= 0; at = parents[at]!) chain.push(graph.leaves[at]!.name);
-    chain.reverse();
     // A long path is named by its ends: where it starts, and the last stages before the read.
-    return (chain.length > 8 ? [...chain.slice(0, 3), `… (${chain.length - 6} more) …`, ...chain.slice(-3)] : chain).join(' → ');
+    // Only those names are collected (walking back from the read); a path can be a thousand stages long.
+    let length = 0;
+    for (let at = end; at >= 0; at = parents[at]!) length++;
+    const named: string[] = [];
+    let step = 0;
+    for (let at = end; at >= 0; at = parents[at]!, step++) if (length <= 8 || step < 3 || step >= length - 3) named.push(graph.leaves[at]!.name);
+    named.reverse();
+    return (length > 8 ? [...named.slice(0, 3), `… (${length - 6} more) …`, ...named.slice(3)] : named).join(' → ');
   };
   const declaredCache = new Map<string, boolean>();
   const isDeclared = (path: string): boolean => {
@@ -457,20 +460,24 @@ export function checkVariableFlow(context: LintContext, graph: StageGraph): void
   for (const [site, reads] of readsOf) {
     let places = placesOf(site);
     if (places.length === 0) places = [{ kind: 'anywhere' }];
-    const missingAt = new Map<Read, Place>();
-    const definedSomewhere = new Set<Read>();
-    for (const place of places) {
+    // Per read, by its index in `reads`: the first place it is missing at, and whether some path defines it.
+    const missingAt: Array<Place | undefined> = new Array(reads.length);
+    const definedSomewhere: boolean[] = new Array(reads.length).fill(false);
+    for (let p = 0; p < places.length; p++) {
+      const place = places[p]!;
       const must = stateAt(site, place, 'must');
       const may = stateAt(site, place, 'may');
-      for (const read of reads) {
-        if (may?.has(read.fact)) definedSomewhere.add(read);
-        const missing = place.kind === 'end' ? !may?.has(read.fact) : must !== undefined && !must.has(read.fact);
-        if (missing && !missingAt.has(read)) missingAt.set(read, place);
+      for (let r = 0; r < reads.length; r++) {
+        const fact = reads[r]!.fact;
+        if (may?.has(fact)) definedSomewhere[r] = true;
+        const missing = place.kind === 'end' ? !may?.has(fact) : must !== undefined && !must.has(fact);
+        if (missing && missingAt[r] === undefined) missingAt[r] = place;
       }
     }
-    for (const read of reads) {
-      const place = missingAt.get(read);
-      if (!definedSomewhere.has(read)) {
+    for (let r = 0; r < reads.length; r++) {
+      const read = reads[r]!;
+      const place = missingAt[r];
+      if (!definedSomewhere[r]) {
         if (isDeclared(read.path)) continue;
         const writers = writersOf(read.path);
         const where = place && 'leaf' in place ? `no path into stage \`${place.leaf}\` sets it` : place?.kind === 'start' ? 'nothing sets it before this `onStart` action' : 'nothing in the flow sets it';
