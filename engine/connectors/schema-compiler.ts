@@ -22,9 +22,15 @@ export type SchemaPurpose =
 
 export type Ajv = InstanceType<typeof Ajv2020>;
 
-/** A compiler for one purpose. One per host, so `$id`s of two hosts never collide. */
-export function createSchemaCompiler(purpose: SchemaPurpose, extra: Options = {}): Ajv {
-  const options: Options = {
+function newAjv(AjvClass: typeof Ajv2020, options: Options): Ajv {
+  const ajv = new AjvClass(options);
+  addFormats(ajv);
+  ajv.addVocabulary([...PARLEY_SCHEMA_KEYWORDS]);
+  return ajv;
+}
+
+function compilerOptions(purpose: SchemaPurpose, extra: Options): Options {
+  return {
     allErrors: true,
     strict: true,
     strictTypes: false, // "log" would print to the console for unions that are fine in 2020-12
@@ -38,10 +44,32 @@ export function createSchemaCompiler(purpose: SchemaPurpose, extra: Options = {}
     code: { optimize: false },
     ...extra,
   };
-  const ajv = new Ajv2020(options);
-  addFormats(ajv);
-  ajv.addVocabulary([...PARLEY_SCHEMA_KEYWORDS]);
-  return ajv;
+}
+
+/**
+ * Before compiling a schema Ajv checks it against the 2020-12 meta-schema, and
+ * the first check compiles the meta-schema: some 40 ms per instance. The
+ * connector host makes four instances and connectors make their own, so every
+ * compiler hands that check to this one instance. The outcome and the message
+ * (`schema is invalid: …`) are the same as the instance's own: Ajv drops
+ * `useDefaults`, `coerceTypes` and `removeAdditional` when it compiles a
+ * meta-schema, which is all our compilers differ in (`verbose` adds detail to
+ * the errors, not to the message).
+ */
+let metaSchemaChecker: Ajv | undefined;
+
+class SchemaCompiler extends Ajv2020 {
+  override validateSchema(schema: Parameters<Ajv['validateSchema']>[0], throwOrLogError?: boolean): boolean | Promise<unknown> {
+    metaSchemaChecker ??= newAjv(Ajv2020, compilerOptions('output', {}));
+    const valid = metaSchemaChecker.validateSchema(schema, throwOrLogError);
+    this.errors = metaSchemaChecker.errors;
+    return valid;
+  }
+}
+
+/** A compiler for one purpose. One per host, so `$id`s of two hosts never collide. */
+export function createSchemaCompiler(purpose: SchemaPurpose, extra: Options = {}): Ajv {
+  return newAjv(SchemaCompiler, compilerOptions(purpose, extra));
 }
 
 /** Compiles a schema, or returns why it is not a valid schema. */

@@ -13,9 +13,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConnectorCatalog } from '../connectors/catalog.js';
 import { isParleyError } from '../errors/parley-error.js';
-import { checkLoadedFlow } from '../flow/check-flow-document.js';
 import { isFlowFileName } from '../flow/flow-file-names.js';
-import { loadFlowFile } from '../flow/load-flow-file.js';
 import type { FlowRepository } from '../store/flow-repository.js';
 
 /** What an import did. */
@@ -45,6 +43,9 @@ export async function importExampleFlows(options: { flows: FlowRepository; catal
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return { ...report, skipped: 'no-folder' };
     throw error;
   }
+  // The loader and the linter (YAML parser, Ajv schemas) are imported only when there is something to import:
+  // a restart, whose store has flows, never loads them.
+  const [{ loadFlowFile }, { checkLoadedFlow }] = await Promise.all([import('../flow/load-flow-file.js'), import('../flow/check-flow-document.js')]);
   for (const file of files) {
     const loaded = await loadFlowFile(path.join(folder, file));
     const checked = checkLoadedFlow(loaded, catalog);

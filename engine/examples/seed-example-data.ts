@@ -4,8 +4,6 @@
  * households) into an EMPTY store. A store that already has calendars or
  * contacts is never touched.
  */
-import { CALENDAR_SEEDS, loadCalendarSeed } from '../../connectors/calendar/seed.js';
-import { CRM_SEEDS, loadCrmSeed } from '../../connectors/crm/seed.js';
 import type { ConnectorHost } from '../connectors/connector-host.js';
 
 export interface SeedReport {
@@ -19,12 +17,15 @@ export async function seedExampleData(host: ConnectorHost): Promise<SeedReport> 
   if (catalog.calendar && !catalog.calendar.problem) {
     const storage = host.storageFor('calendar');
     if ((await storage.collection('calendars').count()) === 0) {
+      // Imported only when seeding: the seed modules compile their row schemas when they load, which a restart need not pay.
+      const { CALENDAR_SEEDS, loadCalendarSeed } = await import('../../connectors/calendar/seed.js');
       for (const name of CALENDAR_SEEDS) report.calendars += (await loadCalendarSeed(storage, name)).length;
     }
   }
   if (catalog.crm && !catalog.crm.problem) {
     const storage = host.storageFor('crm');
     if ((await storage.collection('contacts').count()) === 0) {
+      const { CRM_SEEDS, loadCrmSeed } = await import('../../connectors/crm/seed.js');
       for (const name of CRM_SEEDS) report.contacts += (await loadCrmSeed(storage, name)).imported;
     }
   }

@@ -25,6 +25,7 @@ import { healthRoutes } from './plugins/health-routes.js';
 import { homePage } from './plugins/home-page.js';
 import { openApiPlugin } from './plugins/openapi.js';
 import { outboundCallRoutes } from './plugins/outbound-call-routes.js';
+import { buildLazySerializer } from './lazy-serializer-compiler.js';
 import { createRequestValidatorCompiler } from './request-validator.js';
 import { callLiveRoutes } from './routes/call-live-routes.js';
 import { callRoutes } from './routes/call-routes.js';
@@ -92,6 +93,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimit,
     trustProxy: true,
+    // Response serializers are built when a route first answers, not at start (lazy-serializer-compiler.ts).
+    schemaController: { compilersFactory: { buildSerializer: buildLazySerializer } },
   });
 
   // Every route, as registered, so tests can prove each admin route is behind the key.

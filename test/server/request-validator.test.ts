@@ -17,6 +17,14 @@ describe('createRequestValidatorCompiler', () => {
     expect(rollback({ version: '3' })).toBe(false);
   });
 
+  it('compiles each validator on its first call (not at server start); `errors` describe the last call', () => {
+    const note = compile({ schema: ref('NewNote'), httpPart: 'body' });
+    expect(note({ text: 42 })).toBe(false);
+    expect(note.errors).toHaveLength(1);
+    expect(note({ text: 'hello' })).toBe(true);
+    expect(note.errors).toBeNull();
+  });
+
   it('coerces query strings and params, which arrive as text', () => {
     for (const httpPart of ['querystring', 'params']) {
       const query: Record<string, unknown> = { limit: '10' };

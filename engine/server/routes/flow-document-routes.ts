@@ -9,7 +9,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ConnectorHost } from '../../connectors/connector-host.js';
 import { ParleyError } from '../../errors/parley-error.js';
-import { checkFlowSource, type CheckedFlowDocument, type FlowSource } from '../../flow/check-flow-document.js';
+import type { CheckedFlowDocument, FlowSource } from '../../flow/check-flow-document.js';
 import type { FlowFormat } from '../../flow/load-flow.js';
 import type { FlowRepository } from '../../store/flow-repository.js';
 import type { Flow } from '../../types/flow.generated.js';
@@ -41,6 +41,16 @@ function sourceOf(request: FastifyRequest): FlowSource {
     throw new ParleyError('API_BAD_REQUEST', 'Send the flow document as the request body, with `Content-Type: application/json` or `application/yaml`.');
   }
   return body;
+}
+
+/**
+ * Runs the linter on a sent document. The linter (YAML parser, flow schema) is
+ * imported by the first request that needs it rather than at server start: a
+ * restart checks no flow, and its first `/health` should not wait for one.
+ */
+async function checkSource(source: FlowSource, connectors: Pick<ConnectorHost, 'catalog'>): Promise<CheckedFlowDocument> {
+  const { checkFlowSource } = await import('../../flow/check-flow-document.js');
+  return checkFlowSource(source, connectors.catalog());
 }
 
 /** A YAML body is kept as sent, so its comments come back with `Accept: application/yaml`. */
@@ -96,7 +106,7 @@ export async function flowDocumentRoutes(app: FastifyInstance, options: FlowDocu
     },
     async (request, reply) => {
       const source = sourceOf(request);
-      const checked = checkFlowSource(source, connectors.catalog());
+      const checked = await checkSource(source, connectors);
       const flow = await flows.create(storable(checked), yamlText(source));
       reply.header('location', `/api/flows/${flow.id}`).header('etag', `"${flow.revision}"`);
       return reply.code(201).send({ ...(await flowDetail(flows, flow)), lint: checked.report });
@@ -120,7 +130,7 @@ export async function flowDocumentRoutes(app: FastifyInstance, options: FlowDocu
     async (request, reply) => {
       const revision = expectedRevision(request.headers['if-match']);
       const source = sourceOf(request);
-      const checked = checkFlowSource(source, connectors.catalog());
+      const checked = await checkSource(source, connectors);
       const flow = await flows.saveDraft(request.params.id, storable(checked), { ...(revision !== undefined ? { expectedRevision: revision } : {}), ...yamlText(source) });
       reply.header('etag', `"${flow.revision}"`);
       return { ...(await flowDetail(flows, flow)), lint: checked.report };
@@ -139,6 +149,6 @@ export async function flowDocumentRoutes(app: FastifyInstance, options: FlowDocu
         response: { 200: ref('LintReport'), ...ERROR_RESPONSES },
       },
     },
-    async (request) => checkFlowSource(sourceOf(request), connectors.catalog()).report,
+    async (request) => (await checkSource(sourceOf(request), connectors)).report,
   );
 }

@@ -9,9 +9,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ConnectorHost } from '../../connectors/connector-host.js';
 import { ParleyError } from '../../errors/parley-error.js';
-import { checkFlowDocument, type LintReport } from '../../flow/check-flow-document.js';
+import type { LintReport } from '../../flow/check-flow-document.js';
 import { jsonEqual } from '../../flow/diff-flows.js';
 import type { FlowRepository } from '../../store/flow-repository.js';
+import type { Flow } from '../../types/flow.generated.js';
 import { ERROR_RESPONSES, ref } from '../api-schema.js';
 import { versionForApi } from './flow-detail.js';
 
@@ -34,6 +35,12 @@ function refuse(id: string, what: string, report: LintReport, extra: Record<stri
   );
 }
 
+/** The linter, imported by the first request that checks a flow rather than at server start (see flow-document-routes.ts). */
+async function lint(flow: Flow, connectors: Pick<ConnectorHost, 'catalog'>): Promise<{ report: LintReport }> {
+  const { checkFlowDocument } = await import('../../flow/check-flow-document.js');
+  return checkFlowDocument(flow, connectors.catalog());
+}
+
 export async function flowPublishRoutes(app: FastifyInstance, options: FlowPublishRoutesOptions): Promise<void> {
   const { flows, connectors } = options;
   const tags = ['flows'];
@@ -51,7 +58,7 @@ export async function flowPublishRoutes(app: FastifyInstance, options: FlowPubli
     },
     async (request) => {
       const flow = await flows.get(request.params.id);
-      return checkFlowDocument(flow.draft, connectors.catalog()).report;
+      return (await lint(flow.draft, connectors)).report;
     },
   );
 
@@ -77,7 +84,7 @@ export async function flowPublishRoutes(app: FastifyInstance, options: FlowPubli
           details: { flowId: id, revision: flow.revision, expectedRevision: revision },
         });
       }
-      const { report } = checkFlowDocument(flow.draft, connectors.catalog());
+      const { report } = await lint(flow.draft, connectors);
       if (!report.valid) refuse(id, `Revision ${flow.revision} of the draft`, report, { revision: flow.revision });
       // Publishing the same document again would only add a version that changes nothing (a double click).
       const current = flow.currentVersion === null ? null : await flows.getVersion(id, flow.currentVersion);
@@ -115,7 +122,7 @@ export async function flowPublishRoutes(app: FastifyInstance, options: FlowPubli
       const { version: target, notes, author } = request.body;
       await flows.get(id);
       const old = await flows.getVersion(id, target);
-      const { report } = checkFlowDocument(old.document, connectors.catalog());
+      const { report } = await lint(old.document, connectors);
       if (!report.valid) refuse(id, `Version ${target}`, report, { version: target });
       const version = await flows.rollback(id, target, { ...(notes !== undefined ? { notes } : {}), ...(author !== undefined ? { author } : {}) });
       reply.header('location', `/api/flows/${id}/versions/${version.version}`);

@@ -8,7 +8,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ParleyError } from '../../errors/parley-error.js';
 import { diffFlows } from '../../flow/diff-flows.js';
-import { toYaml, yamlOf } from '../../flow/flow-yaml.js';
 import type { FlowRepository } from '../../store/flow-repository.js';
 import type { NumberRepository } from '../../store/number-repository.js';
 import type { Flow } from '../../types/flow.generated.js';
@@ -41,8 +40,15 @@ function wantsYaml(accept: string | undefined): boolean {
   return accept !== undefined && /\b(application|text)\/(x-)?yaml\b/.test(accept);
 }
 
+/**
+ * The YAML helpers, imported by the first request that asks for YAML rather
+ * than at server start: they bring the YAML parser and the flow loader.
+ */
+const flowYaml = () => import('../../flow/flow-yaml.js');
+
 /** The document as YAML: the text it was saved from while that still describes it (comments kept), else generated. */
-function sendYaml(reply: FastifyReply, document: Flow, source: string | undefined): FastifyReply {
+async function sendYaml(reply: FastifyReply, document: Flow, source: string | undefined): Promise<FastifyReply> {
+  const { yamlOf } = await flowYaml();
   return reply.type('application/yaml; charset=utf-8').serializer((payload) => payload as string).send(yamlOf(document, source));
 }
 
@@ -177,6 +183,7 @@ export async function flowRoutes(app: FastifyInstance, options: FlowRoutesOption
       }
       const [from, to] = await Promise.all([side(flows, id, fromRef), side(flows, id, request.query.to ?? 'draft')]);
       const diff = diffFlows(from.document, to.document);
+      const { toYaml } = await flowYaml();
       const text = unifiedDiff(toYaml(from.document), toYaml(to.document), { fromLabel: from.label, toLabel: to.label });
       return { flowId: id, from: from.info, to: to.info, ...diff, ...(text !== undefined ? { text } : {}) };
     },
