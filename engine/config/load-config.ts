@@ -85,6 +85,9 @@ function optional(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return raw ? raw : undefined;
 }
 
+/** The OpenAI Realtime endpoint used when `OPENAI_REALTIME_URL` is not set. */
+export const DEFAULT_OPENAI_REALTIME_URL = 'wss://api.openai.com/v1/realtime';
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): ParleyConfig {
   const apiKey = optional(env, 'PARLEY_API_KEY');
   if (apiKey !== undefined && apiKey.length < 16) throw invalid('PARLEY_API_KEY', 'use at least 16 characters (e.g. `openssl rand -hex 24`)');
@@ -110,7 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     ...(mongodbUri ? { mongodbUri } : {}),
     openai: {
       ...(optional(env, 'OPENAI_API_KEY') ? { apiKey: optional(env, 'OPENAI_API_KEY') } : {}),
-      realtimeUrl: url(env, 'OPENAI_REALTIME_URL', ['ws:', 'wss:']) ?? 'wss://api.openai.com/v1/realtime',
+      realtimeUrl: url(env, 'OPENAI_REALTIME_URL', ['ws:', 'wss:']) ?? DEFAULT_OPENAI_REALTIME_URL,
     },
     twilio: {
       ...(accountSid ? { accountSid } : {}),

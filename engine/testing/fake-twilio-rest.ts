@@ -34,6 +34,9 @@ export interface TwilioErrorSpec {
 }
 
 /** Errors Twilio really returns, for `failNext`. */
+/** The host of Twilio's REST API: the only host the fake answers for (the twilio package builds its URLs on it). */
+export const TWILIO_API_HOST = 'api.twilio.com';
+
 export const TWILIO_ERRORS = {
   /** 21211: the `To` number is not a valid phone number. */
   invalidNumber: { status: 400, code: 21211, message: "The 'To' number is not a valid phone number." },
@@ -327,7 +330,7 @@ export function createFakeTwilioRest(options: FakeTwilioRestOptions = {}): FakeT
       if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
 
       let answer: Answer;
-      if (url.hostname !== 'api.twilio.com') answer = notFound(url.href);
+      if (url.hostname !== TWILIO_API_HOST) answer = notFound(url.href);
       else if (opts.username !== accountSid || opts.password !== authToken) answer = fail(TWILIO_ERRORS.authenticate);
       else {
         const to = str(data.To);

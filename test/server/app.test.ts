@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestServer, TEST_API_KEY, type TestServer } from '../support/test-engine.js';
+import { createTestServer, TEST_API_KEY, UNREACHABLE_REALTIME_URL, type TestServer } from '../support/test-engine.js';
 
 describe('server without an API key', () => {
   let server: TestServer;
@@ -15,7 +15,7 @@ describe('server without an API key', () => {
       status: 'ok',
       store: { kind: 'sqlite', reachable: true },
       auth: false,
-      model: { configured: false, endpoint: 'api.openai.com' },
+      model: { configured: false, endpoint: new URL(UNREACHABLE_REALTIME_URL).host },
       telephony: { configured: false },
       activeCalls: 0,
     });

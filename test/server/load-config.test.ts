@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveHost, loadConfig } from '../../engine/config/load-config.js';
+import { DEFAULT_OPENAI_REALTIME_URL, effectiveHost, loadConfig } from '../../engine/config/load-config.js';
 import { ParleyError } from '../../engine/errors/parley-error.js';
 
 function configError(env: Record<string, string>): ParleyError {
@@ -15,7 +15,7 @@ function configError(env: Record<string, string>): ParleyError {
 describe('loadConfig', () => {
   it('needs nothing: loopback, port 3000, SQLite under ./data, the public realtime endpoint', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', openai: { realtimeUrl: 'wss://api.openai.com/v1/realtime' } });
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', openai: { realtimeUrl: DEFAULT_OPENAI_REALTIME_URL } });
     expect(config.dataDir.endsWith('/data')).toBe(true);
     expect(config.apiKey).toBeUndefined();
   });

@@ -10,6 +10,9 @@ import { loadConfig, type ParleyConfig } from '../../engine/config/load-config.j
 import { createEngine, type Engine } from '../../engine/engine.js';
 import { build } from '../../engine/server/app.js';
 
+/** Where test servers' model sessions would go: a closed port on loopback, so nothing can reach a vendor. */
+export const UNREACHABLE_REALTIME_URL = 'ws://127.0.0.1:9/v1/realtime';
+
 export interface TestServer {
   app: FastifyInstance;
   engine: Engine;
@@ -20,7 +23,7 @@ export interface TestServer {
 
 export async function createTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'parley-test-'));
-  const config = loadConfig({ PARLEY_FLOWS_DIR: '', PARLEY_EXAMPLE_DATA: 'off', LOG_LEVEL: 'silent', ...env }, { dataDir, port: 0 });
+  const config = loadConfig({ PARLEY_FLOWS_DIR: '', PARLEY_EXAMPLE_DATA: 'off', LOG_LEVEL: 'silent', OPENAI_REALTIME_URL: UNREACHABLE_REALTIME_URL, ...env }, { dataDir, port: 0 });
   const engine = await createEngine(config, { env });
   const app = await build({ services: engine, logger: false });
   await app.ready();

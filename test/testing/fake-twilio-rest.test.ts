@@ -1,6 +1,6 @@
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import { TWILIO_ERRORS, createFakeTwilioRest } from '../../engine/testing/fake-twilio-rest.js';
+import { TWILIO_API_HOST, TWILIO_ERRORS, createFakeTwilioRest } from '../../engine/testing/fake-twilio-rest.js';
 import { createManualClock } from '../../engine/util/clock.js';
 
 describe('fake Twilio REST API through the twilio package', () => {
@@ -15,7 +15,7 @@ describe('fake Twilio REST API through the twilio package', () => {
     expect(fake.requests).toEqual([
       expect.objectContaining({
         method: 'POST',
-        url: `https://api.twilio.com/2010-04-01/Accounts/${fake.accountSid}/Messages.json`,
+        url: `https://${TWILIO_API_HOST}/2010-04-01/Accounts/${fake.accountSid}/Messages.json`,
         resource: 'messages',
         username: fake.accountSid,
         status: 201,
