@@ -9,13 +9,9 @@
  * read from the responses it asks for.
  */
 import type { CallEvent } from '../store/call-event.js';
-import { createFakeRealtimeServer, type FakeRealtimeServer } from '../testing/fake-realtime-server.js';
 import type { Flow } from '../types/flow.generated.js';
-import { CallClock } from './call-clock.js';
-import { CallDriver } from './call-driver.js';
-import { ModelPlayer } from './model-player.js';
 import { describeCallerStep, type CallerStep, type ModelStep, type PreparedCase, type PreparedTurn } from './prepare-flow-tests.js';
-import { startCaseCall, type CaseCall } from './start-case-call.js';
+import { startPlayedCall } from './played-call.js';
 
 /** What the engine last told the model: the stage's instructions and the functions offered. */
 export interface ModelView {
@@ -49,54 +45,20 @@ export interface ChatSession {
 
 /** Starts a chat call of a flow: `testCase` gives its direction, numbers, time, context and seeds (no turns). */
 export async function startChatSession(flow: Flow, testCase: PreparedCase): Promise<ChatSession> {
-  const clock = new CallClock(testCase.now !== undefined ? Date.parse(testCase.now) : Date.now());
-  const player = new ModelPlayer();
-  const transcripts: string[] = [];
   const model: ModelView = { instructions: '', tools: [] };
-  let realtime: FakeRealtimeServer | undefined;
-  let call: CaseCall | undefined;
-  try {
-    realtime = await createFakeRealtimeServer({
-      responder: (ctx) => {
-        // A "say exactly this" response carries its own instructions; keep the stage's.
-        if (ctx.request?.tool_choice !== 'none') {
-          model.instructions = ctx.session.instructions;
-          model.tools = ctx.session.tools.map((tool) => ({ name: tool.name ?? '?', description: tool.description ?? '', parameters: tool.parameters }));
-        }
-        return player.respond(ctx);
-      },
-      outOfBandResponder: (ctx) => player.respondOutOfBand(ctx),
-      transcribe: ({ index }) => transcripts[index] ?? '',
-    });
-    call = await startCaseCall({
-      flow,
-      testCase,
-      model: { url: realtime.url, apiKey: 'sk-parley-chat' },
-      clock,
-      timers: clock,
-      pacing: { mode: 'manual' },
-      onSimulator: (simulator) => clock.attach(simulator),
-    });
-  } catch (error) {
-    await call?.close().catch(() => undefined);
-    await realtime?.close().catch(() => undefined);
-    throw error;
-  }
+  const played = await startPlayedCall(flow, testCase, {
+    onResponse: (context) => {
+      // A "say exactly this" response carries its own instructions; keep the stage's.
+      if (context.request?.tool_choice === 'none') return;
+      model.instructions = context.session.instructions;
+      model.tools = context.session.tools.map((tool) => ({ name: tool.name ?? '?', description: tool.description ?? '', parameters: tool.parameters }));
+    },
+  });
+  const { call, player, driver, readEvents } = played;
   const { session, callId } = call;
-  const driver = new CallDriver(session, call.simulator, clock);
-  const calls = call.engine.repositories.calls;
-  let afterSeq = 0;
-  const readEvents = async (): Promise<CallEvent[]> => {
-    await session.flushRecord();
-    const page = await calls.listEvents(callId, { afterSeq });
-    if (page.items.length > 0) afterSeq = page.items.at(-1)!.seq;
-    return page.items;
-  };
   let index = 0;
   await driver.settle('the start of the call');
   const opening = await readEvents();
-  const opened = call;
-  const server = realtime;
 
   return {
     callId,
@@ -112,23 +74,7 @@ export async function startChatSession(flow: Flow, testCase: PreparedCase): Prom
     async turn(caller, agent) {
       const turn: PreparedTurn = { index: index++, pointer: '', agent, label: describeCallerStep(caller), ...(caller ? { caller } : {}) };
       player.begin(turn);
-      switch (caller?.kind) {
-        case 'says':
-          transcripts.push(caller.heardAs ?? caller.text);
-          driver.say(caller.text);
-          break;
-        case 'presses':
-          driver.press(caller.digits);
-          break;
-        case 'silence':
-          driver.silence(caller.ms);
-          break;
-        case 'hangsUp':
-          await driver.hangUp();
-          break;
-        case undefined:
-          break;
-      }
+      await played.callerActs(caller);
       await driver.settle(`turn ${turn.index + 1} (${turn.label})`);
       if (driver.over) await driver.finished();
       const unused = player.end();
@@ -139,9 +85,6 @@ export async function startChatSession(flow: Flow, testCase: PreparedCase): Prom
       await driver.finished();
       return readEvents();
     },
-    async close() {
-      await opened.close().catch(() => undefined);
-      await server.close().catch(() => undefined);
-    },
+    close: () => played.close(),
   };
 }

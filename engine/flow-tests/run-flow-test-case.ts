@@ -15,17 +15,14 @@ import type { ErrorCode } from '../errors/catalog.js';
 import { isParleyError } from '../errors/parley-error.js';
 import type { SourcePosition } from '../flow/finding.js';
 import type { CallEvent } from '../store/call-event.js';
-import { createFakeRealtimeServer, type FakeRealtimeServer } from '../testing/fake-realtime-server.js';
 import type { Flow } from '../types/flow.generated.js';
 import type { Expectations } from '../types/flow-test.generated.js';
-import { CallClock } from './call-clock.js';
-import { CallDriver, type DriverLimits } from './call-driver.js';
+import type { DriverLimits } from './call-driver.js';
 import { checkExpectations, type Observation } from './check-expectations.js';
 import type { CaseFailure, CaseResult } from './flow-test-results.js';
 import type { LoadedFlowTest } from './load-flow-test-file.js';
-import { ModelPlayer } from './model-player.js';
 import type { PreparedCase, PreparedTurn } from './prepare-flow-tests.js';
-import { startCaseCall, type CaseCall } from './start-case-call.js';
+import { startPlayedCall, type PlayedCall } from './played-call.js';
 
 /** How a case runs. */
 export interface RunCaseOptions {
@@ -59,39 +56,13 @@ export async function runFlowTestCase(flow: Flow, testCase: PreparedCase, test: 
     };
   }
 
-  const clock = new CallClock(testCase.now !== undefined ? Date.parse(testCase.now) : Date.now());
-  const player = new ModelPlayer();
-  const transcripts: string[] = [];
-  let realtime: FakeRealtimeServer | undefined;
-  let call: CaseCall | undefined;
+  let played: PlayedCall | undefined;
   const slices: TurnSlice[] = [];
-  let afterSeq = 0;
   try {
-    realtime = await createFakeRealtimeServer({
-      responder: (ctx) => player.respond(ctx),
-      outOfBandResponder: (ctx) => player.respondOutOfBand(ctx),
-      transcribe: ({ index }) => transcripts[index] ?? '',
-    });
-    call = await startCaseCall({
-      flow,
-      testCase,
-      model: { url: realtime.url, apiKey: 'sk-parley-flow-test' },
-      clock,
-      timers: clock,
-      pacing: { mode: 'manual' },
-      onSimulator: (simulator) => clock.attach(simulator),
-    });
-    player.setupResults = call.setupResults;
-    const { session } = call;
-    const driver = new CallDriver(session, call.simulator, clock, options.limits);
+    played = await startPlayedCall(flow, testCase, options.limits ? { limits: options.limits } : {});
+    const { call, realtime, player, driver, readEvents } = played;
+    const { session, callId } = call;
     const calls = call.engine.repositories.calls;
-    const callId = call.callId;
-    const readEvents = async (): Promise<CallEvent[]> => {
-      await session.flushRecord();
-      const page = await calls.listEvents(callId, { afterSeq });
-      if (page.items.length > 0) afterSeq = page.items.at(-1)!.seq;
-      return page.items;
-    };
     const twilioRest = call.twilioRest;
     const connectors = call.connectors;
     const observe = async (events: CallEvent[], smsFrom: number): Promise<Observation> => ({
@@ -134,23 +105,7 @@ export async function runFlowTestCase(flow: Flow, testCase: PreparedCase, test: 
       // Texts sent as the call started belong to its first words.
       const smsFrom = firstWords ? 0 : twilioRest.messages.length;
       if (!firstWords) player.begin(turn);
-      switch (turn.caller?.kind) {
-        case 'says':
-          transcripts.push(turn.caller.heardAs ?? turn.caller.text);
-          driver.say(turn.caller.text);
-          break;
-        case 'presses':
-          driver.press(turn.caller.digits);
-          break;
-        case 'silence':
-          driver.silence(turn.caller.ms);
-          break;
-        case 'hangsUp':
-          await driver.hangUp();
-          break;
-        case undefined:
-          break;
-      }
+      await played.callerActs(turn.caller);
       await driver.settle(`${testCase.name}, ${turn.label}`);
       if (driver.over) await driver.finished();
       const events = await readEvents();
@@ -199,6 +154,7 @@ export async function runFlowTestCase(flow: Flow, testCase: PreparedCase, test: 
     }
     if (result.failures.length > 0) result.timeline = all.flatMap((event) => describeCallEvent(event) ?? []);
   } catch (error) {
+    const call = played?.call;
     const message = isParleyError(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
     const code: ErrorCode = isParleyError(error) && error.code === 'FLOW_TEST_SETUP_FAILED' ? 'FLOW_TEST_SETUP_FAILED' : 'FLOW_TEST_CALL_FAILED';
     result.failures.push(failure(code, message, { ...(call ? { stage: call.session.flowState.stage } : {}) }));
@@ -207,8 +163,7 @@ export async function runFlowTestCase(flow: Flow, testCase: PreparedCase, test: 
       result.timeline = events.items.flatMap((event) => describeCallEvent(event) ?? []);
     }
   } finally {
-    await call?.close().catch(() => undefined);
-    await realtime?.close().catch(() => undefined);
+    await played?.close();
   }
   result.status = result.failures.length > 0 ? 'failed' : 'passed';
   result.durationMs = Math.round(performance.now() - startedAt);
